@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AppCacheModule } from '@coffee/cache';
+import { ProblemDetailsFilter } from '@coffee/common';
+import { CoffeeConfigModule } from '@coffee/config';
+import { DatabaseModule } from '@coffee/database';
+import { HealthModule } from '@coffee/health';
+import { IdempotencyModule } from '@coffee/idempotency';
+import { LoggingModule } from '@coffee/logging';
+import { MetricsModule } from '@coffee/metrics';
+import { QueueModule } from '@coffee/queue';
+import { RedisModule } from '@coffee/redis';
+import { TenancyModule } from '@coffee/tenancy';
+
+/** The HTTP API: platform modules first, then the features. */
+@Module({
+  imports: [
+    CoffeeConfigModule,
+    LoggingModule,
+    TenancyModule,
+    DatabaseModule,
+    RedisModule,
+    AppCacheModule,
+    QueueModule,
+    HealthModule,
+    MetricsModule,
+    IdempotencyModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+})
+export class ApiModule {}

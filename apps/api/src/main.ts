@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
+import { appConfigFrom, ConfigValidationError, currentEnvironment } from '@coffee/config';
+import { createApiApp } from './create-api-app';
+import { enableGracefulShutdown } from './http-server';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = appConfigFrom(currentEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const app = await createApiApp(config);
+  enableGracefulShutdown(app, config);
+  await app.listen({ port: config.port, host: config.host });
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  app
+    .get(Logger)
+    .log(
+      `Coffee Shop Admin API listening on http://${shown}:${config.port} (docs: http://${shown}:${config.port}/docs)`,
+    );
+}
+
+void bootstrap();

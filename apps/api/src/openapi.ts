@@ -1,0 +1,24 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '@coffee/config';
+
+/** `/openapi.json` for integrators and `/docs` (Swagger UI) for people. */
+export function setupOpenApi(app: NestFastifyApplication, config: AppConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setOpenAPIVersion('3.1.0')
+      .setTitle('Coffee Shop Admin API')
+      .setDescription(
+        'Multi-tenant backend for coffee shops. Errors are RFC 9457 problem details ' +
+          '(`application/problem+json`) with a stable `code`.',
+      )
+      .setVersion(config.version)
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    useGlobalPrefix: false,
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+  });
+}

@@ -1,0 +1,74 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { appConfig, redisConfig, type AppConfig, type RedisConfig } from '@coffee/config';
+import { BullMqJobQueue, JobHandlerRegistry, JobQueue, QUEUES, RECURRING_JOBS, type JobName } from '@coffee/queue';
+import { createRedisClient, WORKER_OPTIONS } from '@coffee/redis';
+
+/**
+ * One BullMQ worker per queue, dispatching each job to its `@HandlesJob`
+ * handler, and the recurring maintenance schedules. A job whose worker dies is
+ * retried by BullMQ once its lock expires; handlers are idempotent.
+ */
+@Injectable()
+export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(BullMqWorkers.name);
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
+    private readonly registry: JobHandlerRegistry,
+    private readonly queue: JobQueue,
+  ) {}
+
+  get running(): boolean {
+    return this.workers.length > 0 && this.workers.every((worker) => worker.isRunning());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { url, keyPrefix } = this.redis;
+    if (!url || !(this.queue instanceof BullMqJobQueue)) {
+      throw new Error('The worker needs REDIS_URL; in embedded mode the API runs jobs itself');
+    }
+    for (const name of QUEUES) {
+      const worker = new Worker(
+        name,
+        (job) =>
+          this.registry.run(job.name as JobName, job.data as never, {
+            jobId: job.id ?? '',
+            attempt: job.attemptsMade + 1,
+          }),
+        {
+          connection: createRedisClient(url, WORKER_OPTIONS),
+          prefix: `${keyPrefix}:bull`,
+          concurrency: this.app.workerConcurrency,
+        },
+      );
+      worker.on('failed', (job, error) =>
+        this.logger.warn(
+          { err: error, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade },
+          'Job attempt failed',
+        ),
+      );
+      worker.on('error', (error) => this.logger.error({ err: error, queue: name }, 'Worker error'));
+      this.workers.push(worker);
+    }
+    for (const recurring of RECURRING_JOBS) {
+      await this.queue
+        .queue('maintenance')
+        .upsertJobScheduler(recurring.id, { every: recurring.everyMs }, { name: recurring.name, data: {} });
+    }
+    this.logger.log({ queues: QUEUES }, 'Worker processing queues');
+  }
+
+  /** Waits for jobs in progress, so a rolling update loses nothing. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+  }
+}

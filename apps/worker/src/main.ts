@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { appConfigFrom, ConfigValidationError, currentEnvironment, redisConfigFrom } from '@coffee/config';
+import { WorkerModule } from './worker.module';
+
+async function bootstrap(): Promise<void> {
+  let env;
+  try {
+    env = currentEnvironment();
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  if (!redisConfigFrom(env).url) {
+    process.stderr.write(
+      'The worker needs REDIS_URL (full mode). In embedded mode the API runs background jobs itself.\n',
+    );
+    process.exit(1);
+  }
+  const config = appConfigFrom(env);
+  const app = await NestFactory.create<NestFastifyApplication>(WorkerModule, new FastifyAdapter({ logger: false }), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  await app.listen({ port: config.workerPort, host: config.host });
+  app.get(Logger).log(`Worker running; probes on http://${config.host}:${config.workerPort}/health/live`);
+}
+
+void bootstrap();

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ProblemDetailsFilter } from '@coffee/common';
+import { CoffeeConfigModule } from '@coffee/config';
+import { DatabaseModule } from '@coffee/database';
+import { HealthModule } from '@coffee/health';
+import { IdempotencyModule } from '@coffee/idempotency';
+import { LoggingModule } from '@coffee/logging';
+import { MetricsModule } from '@coffee/metrics';
+import { QueueModule } from '@coffee/queue';
+import { RedisModule } from '@coffee/redis';
+import { TenancyModule } from '@coffee/tenancy';
+import { BullMqWorkers } from './bullmq-workers';
+
+/** The background worker: the same handlers as the API, fed by BullMQ. Serves only probes and metrics. */
+@Module({
+  imports: [
+    CoffeeConfigModule,
+    LoggingModule,
+    TenancyModule,
+    DatabaseModule,
+    RedisModule,
+    QueueModule,
+    HealthModule,
+    MetricsModule,
+    IdempotencyModule,
+  ],
+  providers: [BullMqWorkers, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+})
+export class WorkerModule {}

@@ -1,0 +1,28 @@
+// Runs under Node 24 through the npm scripts (`--experimental-vm-modules` lets
+// jest load Nest 12's ESM packages from our CommonJS build).
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@coffee/(.*)$': '<rootDir>/libs/$1/src',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      testTimeout: 30_000,
+    },
+  ],
+  collectCoverageFrom: ['libs/*/src/**/*.ts', '!libs/**/index.ts', '!libs/**/*.spec.ts'],
+  coverageReporters: ['text-summary', 'lcov'],
+};

@@ -1,0 +1,71 @@
+import { ERROR_STATUS, ERROR_TITLES, type ErrorCode } from './error-codes';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface AppErrorOptions {
+  errors?: FieldError[];
+  /** Extra response headers, e.g. `Retry-After`. */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/**
+ * A failure the client can act on: an HTTP status, a stable `code` and a
+ * human-readable `detail`. Features name their failures with factories that
+ * return AppErrors (`OrderErrors.invalidTransition(from, to)`).
+ */
+export class AppError extends Error {
+  readonly status: number;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    options: AppErrorOptions = {},
+  ) {
+    super(detail ?? ERROR_TITLES[code], { cause: options.cause });
+    this.name = 'AppError';
+    this.status = ERROR_STATUS[code];
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+
+  get title(): string {
+    return ERROR_TITLES[this.code];
+  }
+
+  static notFound(what = 'Resource'): AppError {
+    return new AppError('NOT_FOUND', `${what} not found`);
+  }
+
+  static conflict(detail: string): AppError {
+    return new AppError('CONFLICT', detail);
+  }
+
+  static forbidden(detail = 'You may not do this'): AppError {
+    return new AppError('FORBIDDEN', detail);
+  }
+
+  static unauthenticated(detail = 'Authentication required'): AppError {
+    return new AppError('UNAUTHENTICATED', detail);
+  }
+
+  static validation(errors: FieldError[]): AppError {
+    const detail = errors.length === 1 ? '1 field is invalid' : `${errors.length} fields are invalid`;
+    return new AppError('VALIDATION_FAILED', detail, { errors });
+  }
+
+  static serviceUnavailable(detail = 'A dependency is unavailable; try again shortly', cause?: unknown): AppError {
+    return new AppError('SERVICE_UNAVAILABLE', detail, { headers: { 'Retry-After': '5' }, cause });
+  }
+
+  static rateLimited(retryAfterSeconds: number): AppError {
+    return new AppError('RATE_LIMITED', 'Too many requests; slow down', {
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
+  }
+}

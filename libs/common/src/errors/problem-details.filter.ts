@@ -1,0 +1,37 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { resolveProblem, toProblemDetails } from './problem';
+
+const logger = new Logger('Errors');
+
+/**
+ * Writes any error as `application/problem+json`. Used by the Nest filter and by
+ * Fastify's own error and not-found handlers, so that every 4xx/5xx the server
+ * sends has the same shape, even for requests refused before Nest sees them.
+ */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, exception: unknown): FastifyReply {
+  const { error, unexpected } = resolveProblem(exception);
+  const requestId = String(request.id);
+  if (unexpected) {
+    logger.error({ err: exception, requestId, url: request.url }, 'Unhandled error while serving a request');
+  } else if (error.status >= 500) {
+    logger.warn({ err: error.cause ?? exception, requestId, url: request.url }, error.message);
+  }
+  const instance = request.url.split('?')[0] ?? request.url;
+  const body = toProblemDetails(error, instance, requestId);
+  if (reply.sent) return reply;
+  return reply
+    .status(error.status)
+    .headers(error.headers)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(JSON.stringify(body));
+}
+
+/** The one global exception filter: every error becomes problem+json. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), exception);
+  }
+}

@@ -1,0 +1,61 @@
+import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { AppError } from './app-error';
+import { resolveProblem, toProblemDetails } from './problem';
+
+describe('resolveProblem', () => {
+  it('keeps an AppError as it is', () => {
+    const error = new AppError('INVALID_TRANSITION', 'pending → paid is not allowed');
+    expect(resolveProblem(error)).toEqual({ error, unexpected: false });
+  });
+
+  it('maps Nest HTTP exceptions by status', () => {
+    expect(resolveProblem(new NotFoundException()).error.code).toBe('NOT_FOUND');
+    expect(resolveProblem(new BadRequestException('bad')).error).toMatchObject({ code: 'BAD_REQUEST', message: 'bad' });
+    expect(resolveProblem(new ServiceUnavailableException()).error.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  it.each([
+    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 'PAYLOAD_TOO_LARGE'],
+    ['FST_ERR_CTP_INVALID_JSON_BODY', 400, 'BAD_REQUEST'],
+  ])('maps Fastify %s to %i %s', (fastifyCode, status, code) => {
+    const error = Object.assign(new Error('x'), { code: fastifyCode, statusCode: status });
+    expect(resolveProblem(error).error).toMatchObject({ status, code });
+  });
+
+  it('answers 503 when the database is unreachable, looking through TypeORM wrappers', () => {
+    const driverError = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const wrapped = Object.assign(new Error('query failed'), { driverError });
+    const { error, unexpected } = resolveProblem(wrapped);
+    expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(error.headers['Retry-After']).toBeDefined();
+    expect(unexpected).toBe(false);
+  });
+
+  it('hides unknown errors behind INTERNAL and flags them for logging', () => {
+    const { error, unexpected } = resolveProblem(new TypeError("Cannot read properties of undefined (reading 'x')"));
+    expect(error).toMatchObject({ status: 500, code: 'INTERNAL', message: 'An unexpected error occurred' });
+    expect(unexpected).toBe(true);
+  });
+});
+
+describe('toProblemDetails', () => {
+  it('builds the contract shape, with errors only when there are some', () => {
+    const body = toProblemDetails(
+      AppError.validation([{ field: 'price', message: 'price must be a positive integer' }]),
+      '/x',
+      'rid',
+    );
+    expect(body).toEqual({
+      type: 'https://docs.coffee-admin.dev/problems/validation-failed',
+      title: 'Validation failed',
+      status: 422,
+      detail: '1 field is invalid',
+      instance: '/x',
+      code: 'VALIDATION_FAILED',
+      requestId: 'rid',
+      errors: [{ field: 'price', message: 'price must be a positive integer' }],
+    });
+    expect(toProblemDetails(AppError.notFound('Order'), '/y', 'r')).not.toHaveProperty('errors');
+  });
+});

@@ -1,0 +1,138 @@
+import { HttpException } from '@nestjs/common';
+import { AppError, type FieldError } from './app-error';
+import { ERROR_TITLES, problemType, type ErrorCode } from './error-codes';
+
+/** RFC 9457 problem details, as the contract shapes them. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: ErrorCode;
+  requestId: string;
+  errors?: FieldError[];
+}
+
+export interface ResolvedProblem {
+  error: AppError;
+  /** True when the failure is ours (5xx), so it must be logged with its stack. */
+  unexpected: boolean;
+}
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'VALIDATION_FAILED',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Fastify's own error codes for requests it refuses before any handler runs. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST',
+};
+
+const FASTIFY_DETAILS: Partial<Record<ErrorCode, string>> = {
+  UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than 1 MiB',
+};
+
+/** Driver errors that mean "the database is not there", not "the query is wrong". */
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
+  'CIRCUIT_OPEN',
+]);
+
+function errorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && code.length > 0) return code;
+    current =
+      (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function fromHttpException(exception: HttpException): AppError {
+  const status = exception.getStatus();
+  const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
+  const response = exception.getResponse();
+  let detail = ERROR_TITLES[code];
+  if (code === 'NOT_FOUND') detail = 'No such resource';
+  else if (typeof response === 'string') detail = response;
+  else if (code !== 'INTERNAL' && typeof (response as { message?: unknown }).message === 'string')
+    detail = (response as { message: string }).message;
+  const headers: Record<string, string> = {};
+  if (code === 'RATE_LIMITED') headers['Retry-After'] = '60';
+  return new AppError(code, detail, { headers });
+}
+
+/**
+ * Maps anything thrown while serving a request to the AppError the client sees.
+ * Unknown errors become `INTERNAL` with a generic detail: no stack, SQL or
+ * internals ever reach the client.
+ */
+export function resolveProblem(exception: unknown): ResolvedProblem {
+  if (exception instanceof AppError) return { error: exception, unexpected: exception.status >= 500 };
+  if (exception instanceof HttpException) {
+    const error = fromHttpException(exception);
+    return { error, unexpected: error.status >= 500 && error.code !== 'SERVICE_UNAVAILABLE' };
+  }
+  const code = errorCodeOf(exception);
+  if (code && code in FASTIFY_CODES) {
+    const mapped = FASTIFY_CODES[code];
+    const detail = FASTIFY_DETAILS[mapped] ?? (exception as Error).message;
+    return { error: new AppError(mapped, detail), unexpected: false };
+  }
+  if (exception instanceof SyntaxError || (exception as { statusCode?: number } | null)?.statusCode === 400) {
+    return { error: new AppError('BAD_REQUEST', 'The request body is not valid JSON'), unexpected: false };
+  }
+  if (code && UNAVAILABLE_ERRNOS.has(code)) {
+    return { error: AppError.serviceUnavailable(undefined, exception), unexpected: false };
+  }
+  const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const mapped = STATUS_CODES[statusCode] ?? 'BAD_REQUEST';
+    return { error: new AppError(mapped, (exception as Error).message || ERROR_TITLES[mapped]), unexpected: false };
+  }
+  return { error: new AppError('INTERNAL', 'An unexpected error occurred', { cause: exception }), unexpected: true };
+}
+
+export function toProblemDetails(error: AppError, instance: string, requestId: string): ProblemDetails {
+  const body: ProblemDetails = {
+    type: problemType(error.code),
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    instance,
+    code: error.code,
+    requestId,
+  };
+  if (error.errors) body.errors = error.errors;
+  return body;
+}

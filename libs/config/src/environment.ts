@@ -1,0 +1,236 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBooleanString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'staging', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Variables that may also be given as `<NAME>_FILE` (a path), for Kubernetes and Docker secrets. */
+export const FILE_BACKED_VARIABLES = [
+  'DATABASE_URL',
+  'DB_PASS',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'SYSADMIN_PASSWORD',
+  'METRICS_TOKEN',
+] as const;
+
+/** Secrets that must be strong outside development and test. */
+const STRONG_SECRETS = ['JWT_SECRET'] as const;
+const MIN_SECRET_BYTES = 32;
+/** Fragments that mark a value copied from `.env.example` or a tutorial. */
+const EXAMPLE_SECRET_MARKERS = ['change-me', 'changeme', 'example', 'replace-me', 'your-secret', 'secret123'];
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/**
+ * The raw environment as the application understands it. Every variable the
+ * application reads is declared here and nowhere else; `.env.example`
+ * documents each of them.
+ */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  LOG_LEVEL?: string;
+
+  @IsString()
+  CORS_ORIGINS = '';
+
+  @IsString()
+  TRUST_PROXY = 'false';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DELAY_MS = 0;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_PORT = 3001;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WORKER_CONCURRENCY = 4;
+
+  @IsString()
+  @IsOptional()
+  METRICS_TOKEN?: string;
+
+  @Matches(/^(mysql|mariadb):\/\/.+/, { message: 'DATABASE_URL must be a mysql:// or mariadb:// URL' })
+  @IsOptional()
+  DATABASE_URL?: string;
+
+  @IsString()
+  @IsOptional()
+  DB_HOST?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  DB_PORT = 3306;
+
+  @IsString()
+  DB_NAME = 'coffee';
+
+  @IsString()
+  DB_USER = 'coffee';
+
+  @IsString()
+  DB_PASS = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_CONNECT_TIMEOUT_MS = 2000;
+
+  @IsBooleanString()
+  @IsOptional()
+  DB_MIGRATE_ON_START?: string;
+
+  @IsBooleanString()
+  DB_LOGGING = 'false';
+
+  @IsString()
+  SQLITE_PATH = 'data/coffee.sqlite';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsOptional()
+  REDIS_URL?: string;
+
+  @IsString()
+  @MaxLength(64)
+  REDIS_KEY_PREFIX = 'coffee';
+
+  @IsString()
+  @IsOptional()
+  JWT_SECRET?: string;
+
+  @IsBooleanString()
+  @IsOptional()
+  COOKIE_SECURE?: string;
+
+  @IsString()
+  @IsOptional()
+  SYSADMIN_EMAIL?: string;
+
+  @IsString()
+  @IsOptional()
+  SYSADMIN_PASSWORD?: string;
+
+  @IsString()
+  @IsOptional()
+  APP_VERSION?: string;
+}
+
+/** Thrown at boot when the environment is unusable; the message names every bad variable. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type RawEnv = Record<string, string | undefined>;
+
+/** Resolves `<NAME>_FILE` into `<NAME>` (the file content, trimmed); a direct value wins. */
+export function resolveFileVariables(raw: RawEnv, problems: string[]): RawEnv {
+  const env: RawEnv = {};
+  for (const [key, value] of Object.entries(raw)) {
+    // An empty variable means "not set", as most orchestrators render it.
+    if (value !== undefined && value !== '') env[key] = value;
+  }
+  for (const name of FILE_BACKED_VARIABLES) {
+    const path = env[`${name}_FILE`];
+    if (!path || env[name] !== undefined) continue;
+    try {
+      env[name] = readFileSync(path, 'utf8').trim();
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return env;
+}
+
+function looksLikeExample(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (EXAMPLE_SECRET_MARKERS.some((marker) => lower.includes(marker))) return true;
+  // "aaaaaaaa…" or "1234…": long but guessable.
+  return new Set(value).size < 8;
+}
+
+function productionProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  for (const name of STRONG_SECRETS) {
+    const value = env[name];
+    if (!value) problems.push(`${name} is required in production`);
+    else if (Buffer.byteLength(value) < MIN_SECRET_BYTES)
+      problems.push(`${name} must be at least ${MIN_SECRET_BYTES} bytes in production`);
+    else if (looksLikeExample(value)) problems.push(`${name} looks like an example value; generate a random secret`);
+  }
+  if (env.SYSADMIN_PASSWORD && looksLikeExample(env.SYSADMIN_PASSWORD))
+    problems.push('SYSADMIN_PASSWORD looks like an example value');
+  if (env.METRICS_TOKEN && looksLikeExample(env.METRICS_TOKEN))
+    problems.push('METRICS_TOKEN looks like an example value');
+  if (env.CORS_ORIGINS.split(',').some((origin) => origin.trim() === '*'))
+    problems.push('CORS_ORIGINS must list origins explicitly in production, not "*"');
+  if (env.COOKIE_SECURE === 'false') problems.push('COOKIE_SECURE=false is not allowed in production');
+  return problems;
+}
+
+/**
+ * Reads and validates the environment. Throws {@link ConfigValidationError}
+ * naming each offending variable, so a bad deployment fails at boot rather
+ * than on the first request.
+ */
+export function validateEnvironment(raw: RawEnv): EnvironmentVariables {
+  const problems: string[] = [];
+  const resolved = resolveFileVariables(raw, problems);
+  const env = plainToInstance(EnvironmentVariables, resolved, { exposeDefaultValues: true });
+  for (const error of validateSync(env, { whitelist: false })) {
+    const messages = Object.values(error.constraints ?? {});
+    problems.push(...(messages.length > 0 ? messages : [`${error.property} is invalid`]));
+  }
+  if (problems.length === 0 && env.NODE_ENV === 'production') problems.push(...productionProblems(env));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return env;
+}

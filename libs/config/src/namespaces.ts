@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { validateEnvironment, type EnvironmentVariables } from './environment';
+
+/** The one place that reads `process.env`. */
+export function currentEnvironment(): EnvironmentVariables {
+  return validateEnvironment(process.env);
+}
+
+/**
+ * `true`/`false` or a comma list of trusted proxy addresses/CIDRs (`loopback`,
+ * `10.0.0.0/8`, …), as Fastify's `trustProxy` takes them. Only then does the
+ * client IP come from X-Forwarded-For.
+ */
+function parseTrustProxy(value: string): boolean | string | string[] {
+  const trimmed = value.trim();
+  if (trimmed === 'true') return true;
+  if (trimmed === 'false' || trimmed === '') return false;
+  return trimmed.split(',').map((entry) => entry.trim());
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function appConfigFrom(env: EnvironmentVariables) {
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    prettyLogs: env.NODE_ENV === 'development',
+    corsOrigins: env.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+    workerPort: env.WORKER_PORT,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    metricsToken: env.METRICS_TOKEN ?? null,
+    version: env.APP_VERSION ?? packageVersion(),
+    bodyLimitBytes: 1024 * 1024,
+  };
+}
+
+export interface MysqlConnection {
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  password: string;
+}
+
+function mysqlConnectionFrom(env: EnvironmentVariables): MysqlConnection | null {
+  if (env.DATABASE_URL) {
+    const url = new URL(env.DATABASE_URL);
+    return {
+      host: url.hostname,
+      port: url.port ? Number(url.port) : 3306,
+      database: decodeURIComponent(url.pathname.replace(/^\//, '')) || env.DB_NAME,
+      username: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+    };
+  }
+  if (env.DB_HOST) {
+    return {
+      host: env.DB_HOST,
+      port: env.DB_PORT,
+      database: env.DB_NAME,
+      username: env.DB_USER,
+      password: env.DB_PASS,
+    };
+  }
+  return null;
+}
+
+export function databaseConfigFrom(env: EnvironmentVariables) {
+  const mysql = mysqlConnectionFrom(env);
+  return {
+    /** `mysql` (MySQL 8 / MariaDB) when a server is configured, else the embedded SQLite. */
+    mode: mysql ? ('mysql' as const) : ('embedded' as const),
+    mysql,
+    sqlitePath: env.SQLITE_PATH,
+    poolSize: env.DB_POOL_SIZE,
+    connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    // The embedded database has nobody else to migrate it.
+    migrateOnStart: mysql ? env.DB_MIGRATE_ON_START === 'true' : env.DB_MIGRATE_ON_START !== 'false',
+    logging: env.DB_LOGGING === 'true',
+  };
+}
+
+export function redisConfigFrom(env: EnvironmentVariables) {
+  return { url: env.REDIS_URL ?? null, keyPrefix: env.REDIS_KEY_PREFIX };
+}
+
+let generatedDevSecret: string | undefined;
+
+export function authConfigFrom(env: EnvironmentVariables) {
+  // Outside production a missing secret gets a random one per process: sessions
+  // then end with the process, which is what a first look needs.
+  generatedDevSecret ??= randomBytes(32).toString('hex');
+  return {
+    jwtSecret: env.JWT_SECRET ?? generatedDevSecret,
+    jwtSecretGenerated: env.JWT_SECRET === undefined,
+    jwtIssuer: 'coffee-admin',
+    jwtAudience: 'coffee-admin-api',
+    accessTokenTtlSeconds: 15 * 60,
+    refreshTokenTtlSeconds: 7 * 24 * 60 * 60,
+    cookieSecure: env.COOKIE_SECURE === undefined ? env.NODE_ENV === 'production' : env.COOKIE_SECURE === 'true',
+    sysadminEmail: env.SYSADMIN_EMAIL ?? null,
+    sysadminPassword: env.SYSADMIN_PASSWORD ?? null,
+  };
+}
+
+export const appConfig = registerAs('app', () => appConfigFrom(currentEnvironment()));
+export const databaseConfig = registerAs('database', () => databaseConfigFrom(currentEnvironment()));
+export const redisConfig = registerAs('redis', () => redisConfigFrom(currentEnvironment()));
+export const authConfig = registerAs('auth', () => authConfigFrom(currentEnvironment()));
+
+export type AppConfig = ConfigType<typeof appConfig>;
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;
+export type RedisConfig = ConfigType<typeof redisConfig>;
+export type AuthConfig = ConfigType<typeof authConfig>;

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import type { DatabaseConfig } from '@coffee/config';
+import { MIGRATIONS } from './migrations';
+import { SnakeNamingStrategy } from './naming.strategy';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own entity list type
+type EntityList = MixedList<Function | string | EntitySchema>;
+
+/**
+ * The one DataSource factory for both run modes: MySQL/MariaDB with a pool when
+ * a server is configured, else SQLite inside the process (sql.js, no compile
+ * step) saved under `./data/`.
+ */
+export function buildDataSourceOptions(config: DatabaseConfig, entities: EntityList = []): DataSourceOptions {
+  const common = {
+    entities,
+    migrations: MIGRATIONS,
+    migrationsRun: config.migrateOnStart,
+    migrationsTransactionMode: 'each' as const,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    logging: config.logging ? ('all' as const) : ['error' as const, 'migration' as const],
+  };
+  if (config.mysql) {
+    return {
+      ...common,
+      type: 'mysql',
+      host: config.mysql.host,
+      port: config.mysql.port,
+      username: config.mysql.username,
+      password: config.mysql.password,
+      database: config.mysql.database,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      poolSize: config.poolSize,
+      connectTimeout: config.connectTimeoutMs,
+      extra: {
+        connectionLimit: config.poolSize,
+        waitForConnections: true,
+        // Fail fast rather than queue forever while the database is away.
+        queueLimit: config.poolSize * 50,
+        enableKeepAlive: true,
+        keepAliveInitialDelay: 10_000,
+      },
+    };
+  }
+  const location = resolve(config.sqlitePath);
+  mkdirSync(dirname(location), { recursive: true });
+  return {
+    ...common,
+    type: 'sqljs',
+    location,
+    // Saving is debounced by EmbeddedDatabasePersistence; autoSave rewrites the whole file per write.
+    autoSave: false,
+  };
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { databaseConfig, type DatabaseConfig } from '@coffee/config';
+import { buildDataSourceOptions } from './data-source.options';
+import { EmbeddedDatabasePersistence } from './embedded-persistence';
+
+/** The database connection for both apps; features add entities with `TypeOrmModule.forFeature`. */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (config: DatabaseConfig) => ({
+        ...buildDataSourceOptions(config),
+        autoLoadEntities: true,
+        // Kubernetes restarts a pod that cannot connect; a long retry loop only hides the problem.
+        retryAttempts: 3,
+        retryDelay: 1000,
+      }),
+    }),
+  ],
+  providers: [EmbeddedDatabasePersistence],
+  exports: [EmbeddedDatabasePersistence],
+})
+export class DatabaseModule {}

@@ -1,0 +1,3 @@
+export * from './health.module';
+export * from './redis.health';
+export * from './shutdown-state';

@@ -1,0 +1,33 @@
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '@coffee/common';
+import { appConfig, type AppConfig } from '@coffee/config';
+import { MetricsService } from './metrics.service';
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Prometheus scrape endpoint; protected by `METRICS_TOKEN` when one is set. */
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const token = this.config.metricsToken;
+    if (token && !sameSecret(authorization ?? '', `Bearer ${token}`)) {
+      throw AppError.unauthenticated('A valid metrics token is required');
+    }
+    const { contentType, body } = await this.metrics.render();
+    await reply.header('content-type', contentType).send(body);
+  }
+}

@@ -1,0 +1,47 @@
+/** Queue names: one BullMQ queue each in full mode. */
+export const QUEUES = ['maintenance', 'reports'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+/** Every job the system runs, with its typed payload. Add a job here first. */
+export interface JobPayloads {
+  /** Purges expired records (idempotency keys, …). `now` lets a caller pin the clock. */
+  'maintenance.purge-expired': { now?: string };
+}
+
+export type JobName = keyof JobPayloads;
+export type JobPayload<N extends JobName> = JobPayloads[N];
+
+/** Which queue carries each job. */
+export const JOB_QUEUE: { [N in JobName]: QueueName } = {
+  'maintenance.purge-expired': 'maintenance',
+};
+
+export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
+
+export interface JobStatus {
+  id: string;
+  name: JobName;
+  state: JobState;
+  result?: unknown;
+  error?: string;
+}
+
+export interface EnqueueOptions {
+  /** A stable id makes enqueueing idempotent: the same id is one job. */
+  jobId?: string;
+  delayMs?: number;
+  attempts?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+}
+
+/** Runs one kind of job. Implementations must be idempotent: a job may run twice. */
+export interface JobHandler<N extends JobName> {
+  handle(payload: JobPayload<N>, context: JobContext): Promise<unknown>;
+}
+
+export const DEFAULT_ATTEMPTS = 3;
+export const DEFAULT_BACKOFF_MS = 1000;

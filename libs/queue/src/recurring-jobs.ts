@@ -1,0 +1,13 @@
+import type { JobName } from './jobs';
+
+export interface RecurringJob {
+  /** Stable scheduler id: upserting the same id never duplicates the schedule. */
+  id: string;
+  name: JobName;
+  everyMs: number;
+}
+
+/** Maintenance that runs on a timer: BullMQ job schedulers in full mode, intervals in embedded mode. */
+export const RECURRING_JOBS: readonly RecurringJob[] = [
+  { id: 'purge-expired', name: 'maintenance.purge-expired', everyMs: 60 * 60 * 1000 },
+];

@@ -1,0 +1,42 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Options for clients that serve requests: a command fails at once while Redis
+ * is away instead of queueing, so callers can fall back or answer 503 fast.
+ */
+export const FAIL_FAST_OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 1000,
+  commandTimeout: 1000,
+  lazyConnect: false,
+  retryStrategy: (times) => Math.min(times * 200, 2000),
+};
+
+/**
+ * Options for BullMQ producers: BullMQ talks to Redis as soon as a queue is
+ * created, so commands may wait briefly for the connection, but each one gives
+ * up after a second so enqueueing answers 503 fast while Redis is away.
+ */
+export const PRODUCER_OPTIONS: RedisOptions = {
+  enableOfflineQueue: true,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 1000,
+  commandTimeout: 1000,
+  retryStrategy: (times) => Math.min(times * 200, 2000),
+};
+
+/** Options for BullMQ workers, which block on Redis and must retry forever. */
+export const WORKER_OPTIONS: RedisOptions = {
+  maxRetriesPerRequest: null,
+  enableOfflineQueue: true,
+  connectTimeout: 2000,
+  retryStrategy: (times) => Math.min(times * 200, 2000),
+};
+
+export function createRedisClient(url: string, options: RedisOptions = FAIL_FAST_OPTIONS): Redis {
+  const client = new Redis(url, options);
+  // Errors surface on commands; an unhandled 'error' event would crash the process.
+  client.on('error', () => undefined);
+  return client;
+}

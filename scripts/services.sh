@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Provisions MariaDB and Redis for full mode and the test suite, without Docker
+# or systemd: installs Debian's packages if missing (as root), runs both servers
+# on 127.0.0.1 with their data under ./.services/, creates the database and
+# user, and prints `export NAME=value` lines on stdout (logs go to stderr):
+#
+#   eval "$(bash scripts/services.sh up)"     # start (idempotent) and configure this shell
+#   bash scripts/services.sh status           # what runs, on which ports
+#   bash scripts/services.sh down             # stop what this script started, nothing else
+#
+# Ports: SERVICES_DB_PORT (default 33306), SERVICES_REDIS_PORT (default 36379).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="${SERVICES_DIR:-$ROOT/.services}"
+DB_PORT="${SERVICES_DB_PORT:-33306}"
+REDIS_PORT="${SERVICES_REDIS_PORT:-36379}"
+DB_NAME="${SERVICES_DB_NAME:-coffee}"
+DB_USER="coffee"
+DB_PASS="coffee-local-only"
+SOCKET="$STATE/mariadb/mariadb.sock"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+find_bin() {
+  local name
+  for name in "$@"; do
+    if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return 0; fi
+    if [ -x "/usr/sbin/$name" ]; then echo "/usr/sbin/$name"; return 0; fi
+    if [ -x "/usr/bin/$name" ]; then echo "/usr/bin/$name"; return 0; fi
+  done
+  return 1
+}
+
+install_packages() {
+  local missing=()
+  find_bin mariadbd mysqld >/dev/null || missing+=(mariadb-server)
+  find_bin mariadb mysql >/dev/null || missing+=(mariadb-client)
+  find_bin redis-server >/dev/null || missing+=(redis-server)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root"
+    exit 1
+  fi
+  log "installing ${missing[*]} from Debian"
+  # Keep the packages from starting system-wide daemons of their own.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
+    apt-get update -q >&2
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+  fi
+  [ "$created_policy" -eq 1 ] && rm -f "$policy"
+  return 0
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+mysql_client() { "$(find_bin mariadb mysql)" --protocol=socket -S "$SOCKET" -uroot "$@"; }
+
+start_mariadb() {
+  local dir="$STATE/mariadb"
+  if pid_alive "$dir/mariadbd.pid" && mysql_client -e 'SELECT 1' >/dev/null 2>&1; then
+    log "MariaDB already running on 127.0.0.1:$DB_PORT"
+    return 0
+  fi
+  mkdir -p "$dir/data" "$dir/tmp"
+  if [ ! -d "$dir/data/mysql" ]; then
+    log "initialising MariaDB data directory"
+    "$(find_bin mariadb-install-db mysql_install_db)" --datadir="$dir/data" --user="$(id -un)" \
+      --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 \
+      || { cat "$dir/install.log" >&2; exit 1; }
+  fi
+  log "starting MariaDB on 127.0.0.1:$DB_PORT"
+  "$(find_bin mariadbd mysqld)" --no-defaults --datadir="$dir/data" --socket="$SOCKET" \
+    --pid-file="$dir/mariadbd.pid" --port="$DB_PORT" --bind-address=127.0.0.1 --user="$(id -un)" \
+    --tmpdir="$dir/tmp" --log-error="$dir/error.log" --skip-name-resolve \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
+    >/dev/null 2>&1 &
+  for _ in $(seq 1 100); do
+    mysql_client -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  mysql_client -e 'SELECT 1' >/dev/null 2>&1 || { tail -20 "$dir/error.log" >&2; exit 1; }
+}
+
+provision_database() {
+  mysql_client <<SQL
+CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';
+CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
+GRANT ALL PRIVILEGES ON \`$DB_NAME\`.* TO '$DB_USER'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';
+GRANT ALL PRIVILEGES ON \`${DB_NAME}_%\`.* TO '$DB_USER'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`${DB_NAME}_%\`.* TO '$DB_USER'@'localhost';
+FLUSH PRIVILEGES;
+SQL
+}
+
+start_redis() {
+  local dir="$STATE/redis"
+  mkdir -p "$dir"
+  if pid_alive "$dir/redis.pid" && "$(find_bin redis-cli)" -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    log "Redis already running on 127.0.0.1:$REDIS_PORT"
+    return 0
+  fi
+  log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  "$(find_bin redis-server)" --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$dir" \
+    --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --daemonize yes \
+    --save "" --appendonly no --maxmemory-policy noeviction >/dev/null
+  for _ in $(seq 1 50); do
+    "$(find_bin redis-cli)" -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  tail -20 "$dir/redis.log" >&2
+  exit 1
+}
+
+print_exports() {
+  cat <<EOT
+export DATABASE_URL='mysql://$DB_USER:$DB_PASS@127.0.0.1:$DB_PORT/$DB_NAME'
+export DB_HOST='127.0.0.1'
+export DB_PORT='$DB_PORT'
+export DB_NAME='$DB_NAME'
+export DB_USER='$DB_USER'
+export DB_PASS='$DB_PASS'
+export REDIS_URL='redis://127.0.0.1:$REDIS_PORT'
+export DB_MIGRATE_ON_START='true'
+export MARIADB_SOCKET='$SOCKET'
+EOT
+}
+
+stop_pidfile() {
+  local file="$1" name="$2"
+  if pid_alive "$file"; then
+    local pid
+    pid="$(cat "$file")"
+    log "stopping $name (pid $pid)"
+    kill "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$file"
+}
+
+case "${1:-}" in
+  up)
+    install_packages
+    start_mariadb
+    provision_database
+    start_redis
+    print_exports
+    ;;
+  down)
+    stop_pidfile "$STATE/mariadb/mariadbd.pid" MariaDB
+    stop_pidfile "$STATE/redis/redis.pid" Redis
+    ;;
+  status)
+    if pid_alive "$STATE/mariadb/mariadbd.pid"; then log "MariaDB: running on 127.0.0.1:$DB_PORT"; else log "MariaDB: stopped"; fi
+    if pid_alive "$STATE/redis/redis.pid"; then log "Redis: running on 127.0.0.1:$REDIS_PORT"; else log "Redis: stopped"; fi
+    ;;
+  *)
+    echo "usage: $0 up|down|status" >&2
+    exit 2
+    ;;
+esac

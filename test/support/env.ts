@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** True when the suite runs against MariaDB + Redis (`eval "$(bash scripts/services.sh up)"`). */
+export const FULL_MODE = Boolean(process.env.DATABASE_URL);
+
+export const TEST_JWT_SECRET = 'e2e-only-4f3c2b1a0f9e8d7c6b5a49382716f5e4d3c2b1a0';
+
+/** Variables every test app gets; the database and Redis come from the outer environment. */
+export function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JWT_SECRET: TEST_JWT_SECRET,
+    CORS_ORIGINS: 'https://admin.example.test',
+  };
+  if (FULL_MODE) {
+    // Migrations ran once in the global setup; parallel suites must not race on them.
+    env.DB_MIGRATE_ON_START = 'false';
+  } else {
+    env.SQLITE_PATH = join(mkdtempSync(join(tmpdir(), 'coffee-e2e-')), 'db.sqlite');
+  }
+  return env;
+}
+
+/** Sets variables for the duration of a suite; returns a function that restores them. */
+export function applyEnv(vars: Record<string, string | undefined>): () => void {
+  const previous = new Map<string, string | undefined>();
+  for (const [key, value] of Object.entries(vars)) {
+    previous.set(key, process.env[key]);
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  return () => {
+    for (const [key, value] of previous) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
