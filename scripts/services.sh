@@ -122,7 +122,8 @@ start_redis() {
 
 print_exports() {
   cat <<EOT
-export DATABASE_URL='mysql://$DB_USER:$DB_PASS@127.0.0.1:$DB_PORT/$DB_NAME'
+export DATABASE_URL='mariadb://$DB_USER:$DB_PASS@127.0.0.1:$DB_PORT/$DB_NAME'
+export DB_TYPE='mariadb'
 export DB_HOST='127.0.0.1'
 export DB_PORT='$DB_PORT'
 export DB_NAME='$DB_NAME'

@@ -97,6 +97,10 @@ export class EnvironmentVariables {
   @IsOptional()
   DB_HOST?: string;
 
+  @IsIn(['mysql', 'mariadb'])
+  @IsOptional()
+  DB_TYPE?: 'mysql' | 'mariadb';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -53,6 +53,8 @@ export function appConfigFrom(env: EnvironmentVariables) {
 }
 
 export interface MysqlConnection {
+  /** `mariadb` or `mysql`: TypeORM reads the schema of each differently (defaults, generated columns). */
+  type: 'mysql' | 'mariadb';
   host: string;
   port: number;
   database: string;
@@ -64,6 +66,7 @@ function mysqlConnectionFrom(env: EnvironmentVariables): MysqlConnection | null 
   if (env.DATABASE_URL) {
     const url = new URL(env.DATABASE_URL);
     return {
+      type: env.DB_TYPE ?? (url.protocol === 'mariadb:' ? 'mariadb' : 'mysql'),
       host: url.hostname,
       port: url.port ? Number(url.port) : 3306,
       database: decodeURIComponent(url.pathname.replace(/^\//, '')) || env.DB_NAME,
@@ -73,6 +76,7 @@ function mysqlConnectionFrom(env: EnvironmentVariables): MysqlConnection | null 
   }
   if (env.DB_HOST) {
     return {
+      type: env.DB_TYPE ?? 'mysql',
       host: env.DB_HOST,
       port: env.DB_PORT,
       database: env.DB_NAME,

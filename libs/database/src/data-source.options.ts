@@ -26,7 +26,7 @@ export function buildDataSourceOptions(config: DatabaseConfig, entities: EntityL
   if (config.mysql) {
     return {
       ...common,
-      type: 'mysql',
+      type: config.mysql.type,
       host: config.mysql.host,
       port: config.mysql.port,
       username: config.mysql.username,

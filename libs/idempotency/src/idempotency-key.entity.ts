@@ -26,6 +26,6 @@ export class IdempotencyKeyEntity extends TenantOwnedEntity {
   responseBody!: string | null;
 
   @Index('ix_idempotency_keys_expires_at')
-  @Column({ type: 'datetime', precision: 3 })
+  @Column({ type: 'datetime', precision: 6 })
   expiresAt!: Date;
 }

@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { resolveProblem, toProblemDetails } from './problem';
+import { healthReportOf, resolveProblem, toProblemDetails } from './problem';
 
 const logger = new Logger('Errors');
 
@@ -18,7 +18,9 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, except
     logger.warn({ err: error.cause ?? exception, requestId, url: request.url }, error.message);
   }
   const instance = request.url.split('?')[0] ?? request.url;
-  const body = toProblemDetails(error, instance, requestId);
+  const problem = toProblemDetails(error, instance, requestId);
+  const report = healthReportOf(exception);
+  const body = report ? { ...problem, ...report } : problem;
   if (reply.sent) return reply;
   return reply
     .status(error.status)

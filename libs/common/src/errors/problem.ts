@@ -123,6 +123,19 @@ export function resolveProblem(exception: unknown): ResolvedProblem {
   return { error: new AppError('INTERNAL', 'An unexpected error occurred', { cause: exception }), unexpected: true };
 }
 
+/**
+ * Terminus answers a failed health check with a 503 whose body is the report
+ * (`{ status: 'error', info, error, details }`); probes and operators read that
+ * shape, so it is kept and the problem fields are added beside it.
+ */
+export function healthReportOf(exception: unknown): Record<string, unknown> | undefined {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== 503) return undefined;
+  const body = exception.getResponse();
+  if (typeof body !== 'object' || body === null) return undefined;
+  const report = body as Record<string, unknown>;
+  return report.status === 'error' && typeof report.details === 'object' ? report : undefined;
+}
+
 export function toProblemDetails(error: AppError, instance: string, requestId: string): ProblemDetails {
   const body: ProblemDetails = {
     type: problemType(error.code),

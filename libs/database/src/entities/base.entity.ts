@@ -11,10 +11,11 @@ export abstract class BaseEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  // TypeORM's defaults per driver: datetime(6) with CURRENT_TIMESTAMP(6) on MySQL/MariaDB.
+  @CreateDateColumn()
   createdAt!: Date;
 
-  @UpdateDateColumn({ type: 'datetime', precision: 3 })
+  @UpdateDateColumn()
   updatedAt!: Date;
 
   @BeforeInsert()

@@ -16,7 +16,7 @@ export class CreateIdempotencyKeys1763800000000 implements MigrationInterface {
           { name: 'status', type: 'varchar', length: '16' },
           { name: 'response_status', type: 'int', isNullable: true },
           { name: 'response_body', type: 'text', isNullable: true },
-          datetimeColumn('expires_at'),
+          datetimeColumn(queryRunner, 'expires_at'),
           ...timestampColumns(queryRunner),
         ],
         indices: [

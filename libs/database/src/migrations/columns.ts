@@ -17,20 +17,22 @@ export function uuidColumn(name: string, isNullable = false): TableColumnOptions
   return { name, type: 'varchar', length: '36', isNullable };
 }
 
-export function datetimeColumn(name: string, isNullable = false): TableColumnOptions {
-  return { name, type: 'datetime', precision: 3, isNullable };
+/** Microsecond datetimes on MySQL/MariaDB (ordering and keyset paging need more than seconds). */
+export function datetimeColumn(queryRunner: QueryRunner, name: string, isNullable = false): TableColumnOptions {
+  return { name, type: 'datetime', ...(isMysql(queryRunner) ? { precision: 6 } : {}), isNullable };
 }
 
+/** `created_at`/`updated_at` as TypeORM's CreateDateColumn/UpdateDateColumn expect them on each driver. */
 export function timestampColumns(queryRunner: QueryRunner): TableColumnOptions[] {
-  const now = isMysql(queryRunner) ? 'CURRENT_TIMESTAMP(3)' : "datetime('now')";
+  if (!isMysql(queryRunner)) {
+    return [
+      { name: 'created_at', type: 'datetime', default: "datetime('now')" },
+      { name: 'updated_at', type: 'datetime', default: "datetime('now')" },
+    ];
+  }
+  const now = 'CURRENT_TIMESTAMP(6)';
   return [
-    { name: 'created_at', type: 'datetime', precision: 3, default: now },
-    {
-      name: 'updated_at',
-      type: 'datetime',
-      precision: 3,
-      default: now,
-      ...(isMysql(queryRunner) ? { onUpdate: 'CURRENT_TIMESTAMP(3)' } : {}),
-    },
+    { name: 'created_at', type: 'datetime', precision: 6, default: now },
+    { name: 'updated_at', type: 'datetime', precision: 6, default: now, onUpdate: now },
   ];
 }

@@ -1,0 +1,174 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigValidationError, validateEnvironment } from './environment';
+import { appConfigFrom, authConfigFrom, databaseConfigFrom, redisConfigFrom } from './namespaces';
+
+const STRONG = 'q8Zr4v1XkP0tLm7sWc2bNe9yHd3uGa6j';
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: STRONG, CORS_ORIGINS: 'https://admin.example.com' };
+
+function problemsOf(raw: Record<string, string | undefined>): string[] {
+  try {
+    validateEnvironment(raw);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('validateEnvironment', () => {
+  it('gives the embedded defaults when nothing is set', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      HOST: '0.0.0.0',
+      PORT: 3000,
+      SQLITE_PATH: 'data/coffee.sqlite',
+    });
+    expect(databaseConfigFrom(env)).toMatchObject({ mode: 'embedded', mysql: null, migrateOnStart: true });
+    expect(redisConfigFrom(env).url).toBeNull();
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(validateEnvironment({ PORT: '', DATABASE_URL: '' }).PORT).toBe(3000);
+  });
+
+  it('names every invalid variable', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      NODE_ENV: 'prod',
+      DATABASE_URL: 'postgres://x',
+      REDIS_URL: 'http://x',
+    });
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/NODE_ENV/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL/);
+    expect(problems.join('\n')).toMatch(/REDIS_URL/);
+    expect(() => validateEnvironment({ PORT: 'x' })).toThrow(/Invalid configuration:\n {2}- /);
+  });
+
+  it('reads *_FILE secrets, trimmed; a direct value wins; an unreadable file is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'jwt'), `${STRONG}\n`);
+    expect(validateEnvironment({ JWT_SECRET_FILE: join(dir, 'jwt') }).JWT_SECRET).toBe(STRONG);
+    expect(validateEnvironment({ JWT_SECRET: 'direct', JWT_SECRET_FILE: join(dir, 'jwt') }).JWT_SECRET).toBe('direct');
+    expect(problemsOf({ DB_PASS_FILE: join(dir, 'missing') })).toEqual([expect.stringContaining('DB_PASS_FILE')]);
+  });
+
+  describe('production', () => {
+    it('accepts a strong configuration', () => {
+      expect(problemsOf(PRODUCTION)).toEqual([]);
+    });
+
+    it.each([
+      [{ JWT_SECRET: undefined }, 'JWT_SECRET is required in production'],
+      [{ JWT_SECRET: 'short-secret' }, 'JWT_SECRET must be at least 32 bytes in production'],
+      [
+        { JWT_SECRET: 'change-me-to-a-long-random-secret-of-at-least-32-bytes' },
+        'JWT_SECRET looks like an example value; generate a random secret',
+      ],
+      [
+        { JWT_SECRET: '12121212121212121212121212121212' },
+        'JWT_SECRET looks like an example value; generate a random secret',
+      ],
+      [{ SYSADMIN_PASSWORD: 'change-me-please' }, 'SYSADMIN_PASSWORD looks like an example value'],
+      [
+        { CORS_ORIGINS: 'https://a.example.com, *' },
+        'CORS_ORIGINS must list origins explicitly in production, not "*"',
+      ],
+      [{ COOKIE_SECURE: 'false' }, 'COOKIE_SECURE=false is not allowed in production'],
+    ])('refuses %p', (override, message) => {
+      expect(problemsOf({ ...PRODUCTION, ...override })).toContain(message);
+    });
+
+    it('does not apply production rules elsewhere', () => {
+      expect(
+        problemsOf({ NODE_ENV: 'development', JWT_SECRET: 'short', CORS_ORIGINS: '*', COOKIE_SECURE: 'false' }),
+      ).toEqual([]);
+    });
+  });
+});
+
+describe('configuration namespaces', () => {
+  it('parses DATABASE_URL, choosing the dialect from the scheme unless DB_TYPE says otherwise', () => {
+    const db = databaseConfigFrom(
+      validateEnvironment({ DATABASE_URL: 'mariadb://u%40x:p%3Ass@db.internal:3307/shop' }),
+    );
+    expect(db).toMatchObject({ mode: 'mysql', migrateOnStart: false });
+    expect(db.mysql).toEqual({
+      type: 'mariadb',
+      host: 'db.internal',
+      port: 3307,
+      database: 'shop',
+      username: 'u@x',
+      password: 'p:ss',
+    });
+    expect(databaseConfigFrom(validateEnvironment({ DATABASE_URL: 'mysql://u:p@h/d' })).mysql).toMatchObject({
+      type: 'mysql',
+      port: 3306,
+    });
+    expect(
+      databaseConfigFrom(
+        validateEnvironment({ DATABASE_URL: 'mysql://u:p@h/d', DB_TYPE: 'mariadb', DB_MIGRATE_ON_START: 'true' }),
+      ),
+    ).toMatchObject({ mysql: { type: 'mariadb' }, migrateOnStart: true });
+  });
+
+  it('builds the connection from DB_* variables', () => {
+    const db = databaseConfigFrom(
+      validateEnvironment({ DB_HOST: '10.0.0.5', DB_PORT: '3310', DB_NAME: 'c', DB_USER: 'u', DB_PASS: 'p' }),
+    );
+    expect(db.mysql).toEqual({
+      type: 'mysql',
+      host: '10.0.0.5',
+      port: 3310,
+      database: 'c',
+      username: 'u',
+      password: 'p',
+    });
+  });
+
+  it('lets an embedded deployment opt out of migrating at start', () => {
+    expect(databaseConfigFrom(validateEnvironment({ DB_MIGRATE_ON_START: 'false' })).migrateOnStart).toBe(false);
+  });
+
+  it('parses CORS origins and TRUST_PROXY', () => {
+    const app = appConfigFrom(
+      validateEnvironment({ CORS_ORIGINS: ' https://a.test ,https://b.test,', TRUST_PROXY: '10.0.0.0/8, loopback' }),
+    );
+    expect(app.corsOrigins).toEqual(['https://a.test', 'https://b.test']);
+    expect(app.trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(appConfigFrom(validateEnvironment({ TRUST_PROXY: 'true' })).trustProxy).toBe(true);
+    expect(appConfigFrom(validateEnvironment({})).trustProxy).toBe(false);
+  });
+
+  it('logs pretty only in development and quietly in tests', () => {
+    expect(appConfigFrom(validateEnvironment({ NODE_ENV: 'development' }))).toMatchObject({
+      prettyLogs: true,
+      logLevel: 'info',
+    });
+    expect(appConfigFrom(validateEnvironment({ NODE_ENV: 'test' }))).toMatchObject({
+      prettyLogs: false,
+      logLevel: 'warn',
+    });
+    expect(appConfigFrom(validateEnvironment({ ...PRODUCTION, LOG_LEVEL: 'debug' }))).toMatchObject({
+      prettyLogs: false,
+      logLevel: 'debug',
+    });
+  });
+
+  it('secures cookies by default in production only; an explicit value wins elsewhere', () => {
+    expect(authConfigFrom(validateEnvironment(PRODUCTION)).cookieSecure).toBe(true);
+    expect(authConfigFrom(validateEnvironment({})).cookieSecure).toBe(false);
+    expect(authConfigFrom(validateEnvironment({ COOKIE_SECURE: 'true' })).cookieSecure).toBe(true);
+  });
+
+  it('generates a per-process JWT secret outside production when none is set', () => {
+    const auth = authConfigFrom(validateEnvironment({}));
+    expect(auth.jwtSecretGenerated).toBe(true);
+    expect(Buffer.byteLength(auth.jwtSecret)).toBeGreaterThanOrEqual(32);
+    expect(authConfigFrom(validateEnvironment({})).jwtSecret).toBe(auth.jwtSecret);
+    expect(authConfigFrom(validateEnvironment({ JWT_SECRET: STRONG })).jwtSecret).toBe(STRONG);
+  });
+});

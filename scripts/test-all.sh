@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The full test suite, as CI runs it (`npm run test:all`):
+#   1. lint, format check and type check
+#   2. unit tests
+#   3. e2e tests on the embedded default (SQLite in process, no Redis)
+#   4. MariaDB + Redis provisioned by scripts/services.sh, migrations through the TypeORM CLI,
+#      then unit + e2e tests again on them, with the coverage gate (>= 80% of lines in libs/)
+# Services started here are stopped at the end unless KEEP_SERVICES=1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+JEST=(node --experimental-vm-modules node_modules/jest/bin/jest.js --ci)
+
+step "lint, format, type check"
+npm run lint --silent
+npm run format:check --silent
+npm run typecheck --silent
+
+step "build"
+npm run build --silent
+
+step "unit tests"
+"${JEST[@]}" --selectProjects unit
+
+step "e2e tests on the embedded default (SQLite, no Redis)"
+env -u DATABASE_URL -u DB_HOST -u REDIS_URL "${JEST[@]}" --selectProjects e2e
+
+step "provisioning MariaDB + Redis"
+eval "$(bash scripts/services.sh up)"
+if [ "${KEEP_SERVICES:-0}" != "1" ]; then trap 'bash scripts/services.sh down' EXIT; fi
+
+step "migrations through the TypeORM CLI"
+npm run migration:run --silent
+
+step "unit + e2e tests on MariaDB + Redis, with coverage"
+"${JEST[@]}" --coverage --coverageThreshold='{"global":{"lines":80}}'

@@ -1,0 +1,76 @@
+import request from 'supertest';
+import { FULL_MODE } from '../support/env';
+import { TcpProxy } from '../support/tcp-proxy';
+import { startTestApi, type TestApi } from '../support/test-app';
+
+const describeFull = FULL_MODE ? describe : describe.skip;
+
+function target(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port) };
+}
+
+describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', () => {
+  let api: TestApi;
+  let database: TcpProxy;
+  let redis: TcpProxy;
+
+  beforeAll(async () => {
+    const db = target(process.env.DATABASE_URL ?? '');
+    const cache = target(process.env.REDIS_URL ?? '');
+    database = new TcpProxy(db.host, db.port);
+    redis = new TcpProxy(cache.host, cache.port);
+    await database.start();
+    await redis.start();
+    const dbUrl = new URL(process.env.DATABASE_URL ?? '');
+    dbUrl.port = String(database.port);
+    api = await startTestApi({
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      DB_CONNECT_TIMEOUT_MS: '500',
+    });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await database?.cut();
+    await redis?.cut();
+  });
+
+  it('readiness answers 503 naming the database while MariaDB is away, and 200 once it is back; liveness stays 200', async () => {
+    await request(api.server).get('/health/ready').expect(200);
+
+    await database.cut();
+    const down = await request(api.server).get('/health/ready').expect(503);
+    expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+    expect(down.body.info).toHaveProperty('redis');
+    await request(api.server).get('/health/live').expect(200, { status: 'ok' });
+    const health = await request(api.server).get('/health').expect(503);
+    expect(health.body.details.app).toMatchObject({ status: 'up' });
+
+    await database.restore();
+    let status = 0;
+    for (let attempt = 0; attempt < 30 && status !== 200; attempt++) {
+      status = (await request(api.server).get('/health/ready')).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe(200);
+    await request(api.server).get('/health/live').expect(200);
+  });
+
+  it('readiness answers 503 naming Redis while Redis is away, and recovers', async () => {
+    await redis.cut();
+    const down = await request(api.server).get('/health/ready').expect(503);
+    expect(down.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } } });
+    expect(down.body.info).toHaveProperty('database');
+    await request(api.server).get('/health/live').expect(200);
+
+    await redis.restore();
+    let status = 0;
+    for (let attempt = 0; attempt < 30 && status !== 200; attempt++) {
+      status = (await request(api.server).get('/health/ready')).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status).toBe(200);
+  });
+});

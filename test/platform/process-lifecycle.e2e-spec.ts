@@ -1,0 +1,82 @@
+import { connect } from 'node:net';
+import { spawnApp, waitFor } from '../support/processes';
+
+const STRONG_SECRET = 'q8Zr4v1XkP0tLm7sWc2bNe9yHd3uGa6j';
+
+/** A production configuration that passes every check, to vary one variable at a time. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: STRONG_SECRET,
+  CORS_ORIGINS: 'https://admin.example.test',
+  COOKIE_SECURE: 'true',
+};
+
+describe('process lifecycle (the built API, run as an operator runs it)', () => {
+  describe('configuration refused at boot in production', () => {
+    it.each([
+      ['a missing JWT secret', { JWT_SECRET: undefined }, 'JWT_SECRET is required'],
+      ['a short JWT secret', { JWT_SECRET: 'too-short-secret' }, 'JWT_SECRET must be at least 32 bytes'],
+      [
+        'the example JWT secret',
+        { JWT_SECRET: 'change-me-to-a-long-random-secret-of-at-least-32-bytes' },
+        'JWT_SECRET looks like an example',
+      ],
+      ['a repetitive JWT secret', { JWT_SECRET: 'a'.repeat(40) }, 'JWT_SECRET looks like an example'],
+      ['CORS_ORIGINS=*', { CORS_ORIGINS: '*' }, 'CORS_ORIGINS must list origins explicitly'],
+      ['COOKIE_SECURE=false', { COOKIE_SECURE: 'false' }, 'COOKIE_SECURE=false is not allowed'],
+      ['a malformed port', { PORT: 'eighty' }, 'PORT'],
+    ])('refuses %s, naming the variable', async (_label, override, message) => {
+      const proc = await spawnApp('api', { ...PRODUCTION, ...override }, { waitForLive: false });
+      const { code } = await proc.exited;
+      expect(code).toBe(1);
+      expect(proc.output()).toContain(message);
+    });
+
+    it('reads secrets from *_FILE paths and starts with a strong configuration, sending HSTS', async () => {
+      const { mkdtempSync, writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { tmpdir } = await import('node:os');
+      const file = join(mkdtempSync(join(tmpdir(), 'coffee-secret-')), 'jwt');
+      writeFileSync(file, `${STRONG_SECRET}\n`);
+      const proc = await spawnApp('api', { ...PRODUCTION, JWT_SECRET: undefined, JWT_SECRET_FILE: file });
+      try {
+        const res = await fetch(`${proc.url}/health/live`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+      } finally {
+        await proc.stop();
+      }
+    });
+  });
+
+  describe('SIGTERM', () => {
+    it('turns readiness 503 at once, drains the in-flight request, then exits 0', async () => {
+      const proc = await spawnApp('api', { SHUTDOWN_DELAY_MS: '1500' });
+      await waitFor(proc, '/health/ready', 200);
+
+      // A request whose body is still arriving when the signal comes.
+      const socket = connect(proc.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      const body = JSON.stringify({ name: 'latte', price: 450 });
+      socket.write(
+        `POST /api/v1/in-flight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: in-flight-1\r\n\r\n${body.slice(0, 5)}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      proc.child.kill('SIGTERM');
+      await waitFor(proc, '/health/ready', 503, 20);
+      const live = await fetch(`${proc.url}/health/live`);
+      expect(live.status).toBe(200);
+
+      socket.end(body.slice(5));
+      const { code, signal } = await proc.exited;
+      expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+      expect(answer).toContain('in-flight-1');
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+    });
+  });
+});
