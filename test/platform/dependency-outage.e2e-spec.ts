@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { FULL_MODE } from '../support/env';
+import { eventually } from '../support/processes';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApi, type TestApi } from '../support/test-app';
 
@@ -31,6 +32,19 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
     });
   });
 
+  /** Reconnection takes a moment: poll readiness until it is 200 again. */
+  async function readyAgain(): Promise<void> {
+    const status = await eventually(
+      async () => {
+        const res = await request(api.server).get('/health/ready');
+        return res.status === 200 ? res.status : undefined;
+      },
+      30,
+      200,
+    );
+    expect(status).toBe(200);
+  }
+
   afterAll(async () => {
     await api?.close();
     await database?.cut();
@@ -49,12 +63,7 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
     expect(health.body.details.app).toMatchObject({ status: 'up' });
 
     await database.restore();
-    let status = 0;
-    for (let attempt = 0; attempt < 30 && status !== 200; attempt++) {
-      status = (await request(api.server).get('/health/ready')).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(status).toBe(200);
+    await readyAgain();
     await request(api.server).get('/health/live').expect(200);
   });
 
@@ -66,11 +75,6 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
     await request(api.server).get('/health/live').expect(200);
 
     await redis.restore();
-    let status = 0;
-    for (let attempt = 0; attempt < 30 && status !== 200; attempt++) {
-      status = (await request(api.server).get('/health/ready')).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(status).toBe(200);
+    await readyAgain();
   });
 });

@@ -28,6 +28,17 @@ async function remainingKeys(keys: Repository<IdempotencyKeyEntity>, restaurantI
   return rows.map((row) => row.key);
 }
 
+/** Seeds two expired keys and a fresh one, runs the purge job through `queue`, and checks what is left. */
+async function expectPurgeThrough(queue: JobQueue, keys: Repository<IdempotencyKeyEntity>): Promise<JobStatus> {
+  const restaurantId = randomUUID();
+  await seedKeys(keys, restaurantId);
+  const { id } = await queue.enqueue('maintenance.purge-expired', {});
+  const job = await completed(queue, id);
+  expect(job).toMatchObject({ id, name: 'maintenance.purge-expired', state: 'completed' });
+  expect(await remainingKeys(keys, restaurantId)).toEqual(['fresh-key-123']);
+  return job;
+}
+
 async function completed(queue: JobQueue, id: string): Promise<JobStatus> {
   return eventually(async () => {
     const job = await queue.getJob(id);
@@ -50,16 +61,8 @@ describe('background jobs: the purge-expired maintenance job through each driver
     it('processes the job in the API process, purging only expired keys', async () => {
       const queue = api.app.get(JobQueue);
       expect(queue).toBeInstanceOf(InProcessJobQueue);
-      const keys = api.app.get(DataSource).getRepository(IdempotencyKeyEntity);
-      const restaurantId = randomUUID();
-      await seedKeys(keys, restaurantId);
-
-      const { id } = await queue.enqueue('maintenance.purge-expired', {});
-      const job = await completed(queue, id);
-
-      expect(job).toMatchObject({ id, name: 'maintenance.purge-expired', state: 'completed' });
+      const job = await expectPurgeThrough(queue, api.app.get(DataSource).getRepository(IdempotencyKeyEntity));
       expect((job.result as { purged: number }).purged).toBeGreaterThanOrEqual(2);
-      expect(await remainingKeys(keys, restaurantId)).toEqual(['fresh-key-123']);
       await expect(queue.getJob('no-such-job')).resolves.toBeNull();
     });
 
@@ -92,15 +95,7 @@ describe('background jobs: the purge-expired maintenance job through each driver
     it('enqueues from the API into Redis and the worker process runs it', async () => {
       const queue = api.app.get(JobQueue);
       expect(queue).toBeInstanceOf(BullMqJobQueue);
-      const keys = api.app.get(DataSource).getRepository(IdempotencyKeyEntity);
-      const restaurantId = randomUUID();
-      await seedKeys(keys, restaurantId);
-
-      const { id } = await queue.enqueue('maintenance.purge-expired', {});
-      const job = await completed(queue, id);
-
-      expect(job).toMatchObject({ id, name: 'maintenance.purge-expired', state: 'completed' });
-      expect(await remainingKeys(keys, restaurantId)).toEqual(['fresh-key-123']);
+      await expectPurgeThrough(queue, api.app.get(DataSource).getRepository(IdempotencyKeyEntity));
     });
 
     it('serves its own liveness and readiness', async () => {
