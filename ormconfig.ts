@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { currentEnvironment, databaseConfigFrom } from '@coffee/config';
 import { buildDataSourceOptions } from '@coffee/database';
+import { ApiKeyEntity, RefreshTokenEntity } from '@coffee/auth';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
+import { RestaurantEntity } from '@coffee/tenancy';
+import { UserEntity } from '@coffee/users';
 
 /** Every entity of every feature, for the TypeORM CLI and the schema-drift check. */
-export const ENTITIES = [IdempotencyKeyEntity];
+export const ENTITIES = [RestaurantEntity, UserEntity, RefreshTokenEntity, ApiKeyEntity, IdempotencyKeyEntity];
 
 /** The DataSource the TypeORM CLI uses (`npm run migration:*`): the same options as the apps. */
 export default new DataSource(

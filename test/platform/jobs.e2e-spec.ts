@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
 import { BullMqJobQueue, InProcessJobQueue, JobQueue, type JobStatus } from '@coffee/queue';
+import { seedRestaurant } from '../factories/restaurant.factory';
 import { FULL_MODE } from '../support/env';
 import { eventually, spawnApp, type RunningProcess } from '../support/processes';
 import { startTestApi, type TestApi } from '../support/test-app';
@@ -28,9 +29,10 @@ async function remainingKeys(keys: Repository<IdempotencyKeyEntity>, restaurantI
   return rows.map((row) => row.key);
 }
 
-/** Seeds two expired keys and a fresh one, runs the purge job through `queue`, and checks what is left. */
-async function expectPurgeThrough(queue: JobQueue, keys: Repository<IdempotencyKeyEntity>): Promise<JobStatus> {
-  const restaurantId = randomUUID();
+/** Seeds two expired keys and a fresh one in a new restaurant, runs the purge job through `queue`, and checks what is left. */
+async function expectPurgeThrough(api: TestApi, queue: JobQueue): Promise<JobStatus> {
+  const keys = api.app.get(DataSource).getRepository(IdempotencyKeyEntity);
+  const restaurantId = (await seedRestaurant(api.app)).restaurant.id;
   await seedKeys(keys, restaurantId);
   const { id } = await queue.enqueue('maintenance.purge-expired', {});
   const job = await completed(queue, id);
@@ -61,7 +63,7 @@ describe('background jobs: the purge-expired maintenance job through each driver
     it('processes the job in the API process, purging only expired keys', async () => {
       const queue = api.app.get(JobQueue);
       expect(queue).toBeInstanceOf(InProcessJobQueue);
-      const job = await expectPurgeThrough(queue, api.app.get(DataSource).getRepository(IdempotencyKeyEntity));
+      const job = await expectPurgeThrough(api, queue);
       expect((job.result as { purged: number }).purged).toBeGreaterThanOrEqual(2);
       await expect(queue.getJob('no-such-job')).resolves.toBeNull();
     });
@@ -69,7 +71,7 @@ describe('background jobs: the purge-expired maintenance job through each driver
     it('is idempotent: running it again changes nothing', async () => {
       const queue = api.app.get(JobQueue);
       const keys = api.app.get(DataSource).getRepository(IdempotencyKeyEntity);
-      const restaurantId = randomUUID();
+      const restaurantId = (await seedRestaurant(api.app)).restaurant.id;
       await seedKeys(keys, restaurantId);
       await completed(queue, (await queue.enqueue('maintenance.purge-expired', {})).id);
       const second = await completed(queue, (await queue.enqueue('maintenance.purge-expired', {})).id);
@@ -95,7 +97,7 @@ describe('background jobs: the purge-expired maintenance job through each driver
     it('enqueues from the API into Redis and the worker process runs it', async () => {
       const queue = api.app.get(JobQueue);
       expect(queue).toBeInstanceOf(BullMqJobQueue);
-      await expectPurgeThrough(queue, api.app.get(DataSource).getRepository(IdempotencyKeyEntity));
+      await expectPurgeThrough(api, queue);
     });
 
     it('serves its own liveness and readiness', async () => {

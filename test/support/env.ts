@@ -5,6 +5,9 @@ import { join } from 'node:path';
 /** True when the suite runs against MariaDB + Redis (`eval "$(bash scripts/services.sh up)"`). */
 export const FULL_MODE = Boolean(process.env.DATABASE_URL);
 
+/** The platform admin every test app creates at start (once per database). */
+export const SYSADMIN = { email: 'sysadmin@coffee-admin.test', password: 'sysadmin-e2e-Password-1' };
+
 export const TEST_JWT_SECRET = 'e2e-only-4f3c2b1a0f9e8d7c6b5a49382716f5e4d3c2b1a0';
 
 /** Variables every test app gets; the database and Redis come from the outer environment. */
@@ -14,6 +17,10 @@ export function baseEnv(): Record<string, string> {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
     CORS_ORIGINS: 'https://admin.example.test',
+    // Suites run in parallel from one IP and share Redis; the throttle test lowers this on its own app.
+    LOGIN_IP_MAX_FAILURES: '100000',
+    SYSADMIN_EMAIL: SYSADMIN.email,
+    SYSADMIN_PASSWORD: SYSADMIN.password,
   };
   if (FULL_MODE) {
     // Migrations ran once in the global setup; parallel suites must not race on them.

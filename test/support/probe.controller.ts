@@ -1,3 +1,4 @@
+import { Public } from '@coffee/common';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Min, MinLength, ValidateNested } from 'class-validator';
@@ -29,6 +30,7 @@ class ProbeBodyDto {
  * Test-only routes that exercise the shared pipeline (body parsing, the
  * validation pipe, the error filter) independently of any feature.
  */
+@Public()
 @Controller('test-probe')
 export class ProbeController {
   @Post('echo')

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from '@coffee/auth';
 import { AppCacheModule } from '@coffee/cache';
 import { ProblemDetailsFilter } from '@coffee/common';
 import { CoffeeConfigModule } from '@coffee/config';
@@ -10,7 +11,9 @@ import { LoggingModule } from '@coffee/logging';
 import { MetricsModule } from '@coffee/metrics';
 import { QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
+import { SysadminModule } from '@coffee/sysadmin';
 import { TenancyModule } from '@coffee/tenancy';
+import { UsersModule } from '@coffee/users';
 
 /** The HTTP API: platform modules first, then the features. */
 @Module({
@@ -25,6 +28,9 @@ import { TenancyModule } from '@coffee/tenancy';
     HealthModule,
     MetricsModule,
     IdempotencyModule,
+    AuthModule,
+    UsersModule,
+    SysadminModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })

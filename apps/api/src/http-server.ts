@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -44,6 +45,7 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
   // JSON only: a text or form body is 415, not a string the validators never see.
   fastify.removeContentTypeParser(['text/plain']);
 
+  await app.register(cookie);
   await app.register(helmet, {
     hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     contentSecurityPolicy: {

@@ -14,6 +14,15 @@ export function setupOpenApi(app: NestFastifyApplication, config: AppConfig): vo
           '(`application/problem+json`) with a stable `code`.',
       )
       .setVersion(config.version)
+      .addCookieAuth(
+        'access_token',
+        { type: 'apiKey', in: 'cookie', description: 'Browser session; writes also need the X-CSRF-Token header' },
+        'cookie',
+      )
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'An API key (`ck_live_…`) or the access JWT' },
+        'bearer',
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, {

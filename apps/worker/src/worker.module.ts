@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AppCacheModule } from '@coffee/cache';
 import { ProblemDetailsFilter } from '@coffee/common';
 import { CoffeeConfigModule } from '@coffee/config';
 import { DatabaseModule } from '@coffee/database';
@@ -20,6 +21,7 @@ import { BullMqWorkers } from './bullmq-workers';
     TenancyModule,
     DatabaseModule,
     RedisModule,
+    AppCacheModule,
     QueueModule,
     HealthModule,
     MetricsModule,

@@ -157,6 +157,26 @@ export class EnvironmentVariables {
   @IsOptional()
   SYSADMIN_EMAIL?: string;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_IP_MAX_FAILURES = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_IP_WINDOW_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  THROTTLE_LIMIT = 1200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  THROTTLE_TTL_SECONDS = 60;
+
   @IsString()
   @IsOptional()
   SYSADMIN_PASSWORD?: string;

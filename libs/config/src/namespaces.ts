@@ -121,6 +121,10 @@ export function authConfigFrom(env: EnvironmentVariables) {
     refreshTokenTtlSeconds: 7 * 24 * 60 * 60,
     cookieSecure: env.COOKIE_SECURE === undefined ? env.NODE_ENV === 'production' : env.COOKIE_SECURE === 'true',
     sysadminEmail: env.SYSADMIN_EMAIL ?? null,
+    loginIpMaxFailures: env.LOGIN_IP_MAX_FAILURES,
+    loginIpWindowMs: env.LOGIN_IP_WINDOW_SECONDS * 1000,
+    throttleLimit: env.THROTTLE_LIMIT,
+    throttleTtlMs: env.THROTTLE_TTL_SECONDS * 1000,
     sysadminPassword: env.SYSADMIN_PASSWORD ?? null,
   };
 }

@@ -1,10 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig, type DatabaseConfig } from '@coffee/config';
 import { buildDataSourceOptions } from './data-source.options';
 import { EmbeddedDatabasePersistence } from './embedded-persistence';
+import { TransactionRunner } from './transactions';
 
 /** The database connection for both apps; features add entities with `TypeOrmModule.forFeature`. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -18,7 +20,7 @@ import { EmbeddedDatabasePersistence } from './embedded-persistence';
       }),
     }),
   ],
-  providers: [EmbeddedDatabasePersistence],
-  exports: [EmbeddedDatabasePersistence],
+  providers: [EmbeddedDatabasePersistence, TransactionRunner],
+  exports: [EmbeddedDatabasePersistence, TransactionRunner],
 })
 export class DatabaseModule {}

@@ -5,3 +5,4 @@ export * from './entities/base.entity';
 export * from './migrations';
 export * from './migrations/columns';
 export * from './naming.strategy';
+export * from './transactions';

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
 import { RedisHealthIndicator } from './redis.health';
 import { ShutdownState } from './shutdown-state';
@@ -9,6 +10,7 @@ export const DEPENDENCY_TIMEOUT_MS = 1000;
 
 /** Kubernetes probes: liveness never touches dependencies, readiness checks them with 1 s timeouts. */
 @ApiExcludeController()
+@Public()
 @Controller('health')
 export class HealthController {
   private readonly startedAt = Date.now();

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { AppError } from '@coffee/common';
+import { AppError, Public } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
 import { MetricsService } from './metrics.service';
 
@@ -14,6 +14,7 @@ function sameSecret(given: string, expected: string): boolean {
 
 /** Prometheus scrape endpoint; protected by `METRICS_TOKEN` when one is set. */
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(

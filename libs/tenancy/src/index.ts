@@ -1,2 +1,5 @@
 export * from './request-context';
+export * from './restaurant.entity';
+export * from './restaurant.repository';
 export * from './tenancy.module';
+export * from './tenant-status.service';

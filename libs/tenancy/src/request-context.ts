@@ -1,28 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService, type ClsStore } from 'nestjs-cls';
+import { AppError, type ApiKeyScope, type Role } from '@coffee/common';
 
 /** Who is calling, filled only from verified credentials (never from the body, query or a header). */
 export interface Principal {
+  /** The user, or null for an API key. */
   userId: string | null;
+  /** Null only for a sysadmin. */
   restaurantId: string | null;
-  role: string;
-  scopes: readonly string[];
-  via: 'cookie' | 'bearer-jwt' | 'api-key';
+  role: Role | 'integration';
+  scopes: readonly ApiKeyScope[];
+  via: 'cookie' | 'bearer' | 'api-key';
+  /** The login session (refresh-token family) behind a user's token. */
+  sessionId: string | null;
+  apiKeyId: string | null;
+}
+
+/** A principal acting inside one restaurant. */
+export interface TenantPrincipal extends Principal {
+  restaurantId: string;
 }
 
 export interface RequestContextStore extends ClsStore {
   principal?: Principal;
-  ip?: string;
 }
 
 /** Typed access to the per-request context held in AsyncLocalStorage. */
 @Injectable()
 export class RequestContext {
   constructor(private readonly cls: ClsService<RequestContextStore>) {}
-
-  get active(): boolean {
-    return this.cls.isActive();
-  }
 
   get requestId(): string | undefined {
     return this.cls.isActive() ? this.cls.getId() : undefined;
@@ -36,9 +42,18 @@ export class RequestContext {
     this.cls.set('principal', principal);
   }
 
-  /** Fields for log lines and audit entries. */
-  logFields(): Record<string, unknown> {
+  /** The caller acting for a restaurant; routes guarded for tenant roles always have one. */
+  tenant(): TenantPrincipal {
     const principal = this.principal;
-    return principal ? { restaurantId: principal.restaurantId, userId: principal.userId } : {};
+    if (!principal) throw AppError.unauthenticated();
+    if (!principal.restaurantId) throw AppError.forbidden('This route belongs to a restaurant');
+    return principal as TenantPrincipal;
+  }
+
+  /** The signed-in user (not an API key). */
+  user(): Principal & { userId: string } {
+    const principal = this.principal;
+    if (!principal?.userId) throw AppError.unauthenticated();
+    return principal as Principal & { userId: string };
   }
 }

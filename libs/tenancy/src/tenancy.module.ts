@@ -1,7 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { IncomingMessage } from 'node:http';
 import { ClsModule } from 'nestjs-cls';
 import { RequestContext } from './request-context';
+import { RestaurantEntity } from './restaurant.entity';
+import { RestaurantRepository } from './restaurant.repository';
+import { TenantStatusService } from './tenant-status.service';
 
 @Global()
 @Module({
@@ -15,8 +19,9 @@ import { RequestContext } from './request-context';
         idGenerator: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
       },
     }),
+    TypeOrmModule.forFeature([RestaurantEntity]),
   ],
-  providers: [RequestContext],
-  exports: [RequestContext],
+  providers: [RequestContext, RestaurantRepository, TenantStatusService],
+  exports: [RequestContext, RestaurantRepository, TenantStatusService],
 })
 export class TenancyModule {}

@@ -87,9 +87,8 @@ function fromHttpException(exception: HttpException): AppError {
   else if (typeof response === 'string') detail = response;
   else if (code !== 'INTERNAL' && typeof (response as { message?: unknown }).message === 'string')
     detail = (response as { message: string }).message;
-  const headers: Record<string, string> = {};
-  if (code === 'RATE_LIMITED') headers['Retry-After'] = '60';
-  return new AppError(code, detail, { headers });
+  // The throttler has already set Retry-After and the rate-limit headers on the reply.
+  return new AppError(code, detail);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { BeforeInsert, Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { BeforeInsert, Column, CreateDateColumn, ForeignKey, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 
 /** Time-ordered UUIDs keep InnoDB inserts at the end of the primary key. */
@@ -29,6 +29,8 @@ export abstract class BaseEntity {
  * the restaurant id first and put it in every WHERE clause.
  */
 export abstract class TenantOwnedEntity extends BaseEntity {
+  // By entity name: this library sits below the one that defines restaurants.
+  @ForeignKey('RestaurantEntity', { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
   @Column({ type: 'varchar', length: 36 })
   restaurantId!: string;
 }

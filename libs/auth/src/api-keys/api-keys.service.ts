@@ -1,0 +1,81 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError, offsetPage, type ApiKeyScope, type Page } from '@coffee/common';
+import type { TenantPrincipal } from '@coffee/tenancy';
+import {
+  toApiKeyResponse,
+  type ApiKeyResponse,
+  type CreateApiKeyDto,
+  type CreatedApiKeyResponse,
+  type ListApiKeysQueryDto,
+} from '../dto/api-key.dto';
+import { ApiKeyRepository } from './api-key.repository';
+
+export const API_KEY_PREFIX = 'ck_live_';
+const LOOKUP_CHARS = 12;
+const KEY_SHAPE = /^ck_live_[A-Za-z0-9_-]{43}$/;
+
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export interface VerifiedApiKey {
+  id: string;
+  restaurantId: string;
+  scopes: ApiKeyScope[];
+}
+
+/**
+ * Integrators' keys: `ck_live_` + 32 random bytes. The first characters are the
+ * lookup prefix (indexed); the whole key is checked against its SHA-256 hash in
+ * constant time. Keys are high-entropy, so a fast hash is the right one.
+ */
+@Injectable()
+export class ApiKeysService {
+  private readonly logger = new Logger(ApiKeysService.name);
+
+  constructor(private readonly keys: ApiKeyRepository) {}
+
+  async create(principal: TenantPrincipal, dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
+    const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
+    const saved = await this.keys.insert({
+      restaurantId: principal.restaurantId,
+      name: dto.name,
+      prefix: key.slice(0, API_KEY_PREFIX.length + LOOKUP_CHARS),
+      keyHash: hashKey(key),
+      scopes: [...new Set(dto.scopes)].join(' '),
+      createdBy: principal.userId,
+    });
+    return {
+      id: saved.id,
+      name: saved.name,
+      scopes: saved.scopeList(),
+      prefix: saved.prefix,
+      key,
+      createdAt: saved.createdAt.toISOString(),
+    };
+  }
+
+  async list(principal: TenantPrincipal, query: ListApiKeysQueryDto): Promise<Page<ApiKeyResponse>> {
+    const [rows, total] = await this.keys.listActive(principal.restaurantId, query);
+    return offsetPage(rows.map(toApiKeyResponse), total, query);
+  }
+
+  async revoke(principal: TenantPrincipal, id: string): Promise<void> {
+    if (!(await this.keys.revoke(principal.restaurantId, id, new Date()))) throw AppError.notFound('API key');
+  }
+
+  /** The key's restaurant and scopes, or null for an unknown, malformed or revoked key. */
+  async verify(presented: string): Promise<VerifiedApiKey | null> {
+    if (!KEY_SHAPE.test(presented)) return null;
+    const stored = await this.keys.findLiveByPrefix(presented.slice(0, API_KEY_PREFIX.length + LOOKUP_CHARS));
+    if (!stored) return null;
+    const expected = Buffer.from(stored.keyHash, 'hex');
+    const actual = Buffer.from(hashKey(presented), 'hex');
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    this.keys
+      .touch(stored.id, new Date())
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'Could not record API key use'));
+    return { id: stored.id, restaurantId: stored.restaurantId, scopes: stored.scopeList() };
+  }
+}

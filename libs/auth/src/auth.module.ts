@@ -1,0 +1,57 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { authConfig, type AuthConfig } from '@coffee/config';
+import { UsersModule } from '@coffee/users';
+import { ApiKeyEntity } from './api-keys/api-key.entity';
+import { ApiKeyRepository } from './api-keys/api-key.repository';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './guards/auth.guard';
+import { AccessTokens } from './sessions/access-tokens';
+import { CsrfTokens } from './sessions/csrf-tokens';
+import { RefreshTokenEntity } from './sessions/refresh-token.entity';
+import { RefreshTokenRepository } from './sessions/refresh-token.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { LoginThrottle } from './throttling/login-throttle';
+import { RateLimitStoreModule } from './throttling/rate-limit-store.module';
+import { SharedThrottlerStorage } from './throttling/throttler.storage';
+import { CallerThrottlerGuard } from './throttling/throttler.guard';
+
+const UNTHROTTLED = /^\/(health|metrics)(\/|$|\?)/;
+
+@Module({
+  imports: [
+    UsersModule,
+    RateLimitStoreModule,
+    JwtModule.register({}),
+    TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity]),
+    ThrottlerModule.forRootAsync({
+      imports: [RateLimitStoreModule],
+      inject: [authConfig.KEY, SharedThrottlerStorage],
+      useFactory: (config: AuthConfig, storage: SharedThrottlerStorage) => ({
+        throttlers: [{ name: 'default', limit: config.throttleLimit, ttl: config.throttleTtlMs }],
+        storage,
+        skipIf: (context) => UNTHROTTLED.test(context.switchToHttp().getRequest<{ url: string }>().url),
+      }),
+    }),
+  ],
+  controllers: [AuthController, ApiKeysController],
+  providers: [
+    AccessTokens,
+    CsrfTokens,
+    RefreshTokenRepository,
+    SessionsService,
+    LoginThrottle,
+    ApiKeyRepository,
+    ApiKeysService,
+    // Order matters: authenticate first, so the throttler can key on the caller.
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: CallerThrottlerGuard },
+  ],
+  exports: [ApiKeysService],
+})
+export class AuthModule {}

@@ -1,0 +1,155 @@
+import '@fastify/cookie';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { ACCESS_METADATA, AppError, type AccessRule } from '@coffee/common';
+import { appConfig, type AppConfig } from '@coffee/config';
+import { RequestContext, TenantStatusService, type Principal } from '@coffee/tenancy';
+import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER } from '../auth.constants';
+import { ApiKeysService, API_KEY_PREFIX } from '../api-keys/api-keys.service';
+import { AccessTokens } from '../sessions/access-tokens';
+import { CsrfTokens } from '../sessions/csrf-tokens';
+import { CSRF_EXEMPT } from './csrf-exempt.decorator';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const csrfFailed = (detail: string): AppError => new AppError('CSRF_FAILED', detail);
+
+/**
+ * The one global guard for who may call what: authenticates (cookie JWT,
+ * bearer JWT or API key), checks CSRF for cookie-authenticated writes, puts the
+ * principal in the request context, refuses suspended restaurants, then
+ * applies the route's `@Public`/`@Authenticated`/`@Access` rule.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly accessTokens: AccessTokens,
+    private readonly csrf: CsrfTokens,
+    private readonly apiKeys: ApiKeysService,
+    private readonly tenants: TenantStatusService,
+    private readonly context: RequestContext,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, targets);
+    // A route without a declaration is a bug; refuse rather than guess (a test walks every route).
+    if (!rule) throw AppError.forbidden('This route declares no access rule');
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const csrfExempt = this.reflector.get<boolean | undefined>(CSRF_EXEMPT, context.getHandler()) === true;
+
+    if (csrfExempt) this.assertTrustedOrigin(request);
+    const principal = await this.authenticate(request, rule.kind !== 'public');
+    if (!principal) {
+      if (rule.kind === 'public') return true;
+      throw AppError.unauthenticated();
+    }
+    if (principal.via === 'cookie' && !SAFE_METHODS.has(request.method) && !csrfExempt) {
+      const header = request.headers[CSRF_HEADER];
+      if (
+        !this.csrf.verify(
+          principal.sessionId ?? '',
+          request.cookies[CSRF_COOKIE],
+          typeof header === 'string' ? header : undefined,
+        )
+      ) {
+        throw csrfFailed('Send the csrf_token cookie value in the X-CSRF-Token header');
+      }
+    }
+    this.context.setPrincipal(principal);
+    if (rule.kind === 'public') return true;
+    if (principal.restaurantId && (await this.tenants.statusOf(principal.restaurantId)) !== 'active') {
+      throw new AppError('TENANT_SUSPENDED', 'This restaurant is suspended');
+    }
+    this.authorize(rule, principal);
+    return true;
+  }
+
+  private authorize(rule: AccessRule, principal: Principal): void {
+    if (rule.kind === 'authenticated') {
+      if (!principal.userId) throw AppError.forbidden('API keys cannot use this route');
+      return;
+    }
+    if (rule.kind !== 'roles') return;
+    if (principal.via === 'api-key') {
+      if (!rule.scopes.some((scope) => principal.scopes.includes(scope))) {
+        throw AppError.forbidden(
+          rule.scopes.length > 0
+            ? `This key needs one of the scopes: ${rule.scopes.join(', ')}`
+            : 'API keys cannot use this route',
+        );
+      }
+      return;
+    }
+    if (principal.role === 'integration' || !rule.roles.includes(principal.role)) {
+      throw AppError.forbidden('Your role may not do this');
+    }
+  }
+
+  /**
+   * The caller from the Authorization header (which wins) or the access cookie.
+   * Bad credentials are a 401 on protected routes and simply ignored on public ones.
+   */
+  private async authenticate(request: FastifyRequest, required: boolean): Promise<Principal | null> {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const principal = match?.[1] ? await this.fromBearer(match[1]) : null;
+      if (!principal && required) throw AppError.unauthenticated('The bearer token is invalid, expired or revoked');
+      return principal;
+    }
+    const cookie = request.cookies[ACCESS_COOKIE];
+    if (!cookie) return null;
+    const principal = this.fromJwt(cookie, 'cookie');
+    if (!principal && required) throw AppError.unauthenticated('The session has expired; refresh or sign in again');
+    return principal;
+  }
+
+  private async fromBearer(token: string): Promise<Principal | null> {
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const key = await this.apiKeys.verify(token);
+      if (!key) return null;
+      return {
+        userId: null,
+        restaurantId: key.restaurantId,
+        role: 'integration',
+        scopes: key.scopes,
+        via: 'api-key',
+        sessionId: null,
+        apiKeyId: key.id,
+      };
+    }
+    return this.fromJwt(token, 'bearer');
+  }
+
+  private fromJwt(token: string, via: 'cookie' | 'bearer'): Principal | null {
+    const claims = this.accessTokens.verify(token);
+    if (!claims) return null;
+    return {
+      userId: claims.sub,
+      restaurantId: claims.rid,
+      role: claims.role,
+      scopes: [],
+      via,
+      sessionId: claims.sid,
+      apiKeyId: null,
+    };
+  }
+
+  /** Sign-in and refresh from a browser must come from the SPA's origin (or this API's own). */
+  private assertTrustedOrigin(request: FastifyRequest): void {
+    const origin = request.headers.origin;
+    if (!origin) return;
+    if (this.config.corsOrigins.includes(origin)) return;
+    try {
+      if (new URL(origin).host === request.headers.host) return;
+    } catch {
+      // not a URL: refused below
+    }
+    throw csrfFailed('Requests from this origin are not accepted');
+  }
+}

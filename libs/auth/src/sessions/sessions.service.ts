@@ -1,0 +1,133 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@coffee/common';
+import { newId } from '@coffee/database';
+import { TenantStatusService } from '@coffee/tenancy';
+import { toUserResponse, UserAccountsService, type UserEntity, type UserResponse } from '@coffee/users';
+import { LOCKOUT, REFRESH_TTL_SECONDS } from '../auth.constants';
+import { LoginThrottle } from '../throttling/login-throttle';
+import { AccessTokens } from './access-tokens';
+import { CsrfTokens } from './csrf-tokens';
+import { RefreshTokenRepository } from './refresh-token.repository';
+
+/** What a successful sign-in or refresh hands to the controller to put in cookies. */
+export interface IssuedSession {
+  user: UserResponse;
+  accessToken: string;
+  refreshToken: string;
+  csrfToken: string;
+}
+
+const invalidCredentials = (): AppError => new AppError('INVALID_CREDENTIALS', 'Email or password is incorrect');
+const sessionExpired = (): AppError => AppError.unauthenticated('The session has ended; sign in again');
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Sign-in, refresh rotation with reuse detection, sign-out and password
+ * change. Refresh tokens are opaque, stored hashed, rotated on every use and
+ * grouped in families: replaying a rotated token revokes its whole family.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly accounts: UserAccountsService,
+    private readonly refreshTokens: RefreshTokenRepository,
+    private readonly accessTokens: AccessTokens,
+    private readonly csrf: CsrfTokens,
+    private readonly tenants: TenantStatusService,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async login(email: string, password: string, ip: string): Promise<IssuedSession> {
+    await this.throttle.assertAllowed(ip);
+    const now = new Date();
+    const user = await this.accounts.findByEmail(email);
+    if (user && this.accounts.isLocked(user, now)) {
+      await this.throttle.recordFailure(ip);
+      throw new AppError('ACCOUNT_LOCKED', 'Too many failed sign-ins; try again in 15 minutes', {
+        headers: { 'Retry-After': String(Math.ceil((user.lockedUntil!.getTime() - now.getTime()) / 1000)) },
+      });
+    }
+    const valid = await this.accounts.verifyCredentials(user, password);
+    if (!user || !valid || !user.isActive) {
+      await this.throttle.recordFailure(ip);
+      if (user && user.isActive) await this.accounts.recordFailure(user, now, LOCKOUT);
+      throw invalidCredentials();
+    }
+    await this.assertTenantActive(user);
+    await this.accounts.recordSuccess(user, now);
+    return this.issue({ ...user, lastLoginAt: now } as UserEntity, newId(), now);
+  }
+
+  async refresh(token: string | undefined): Promise<IssuedSession> {
+    if (!token) throw sessionExpired();
+    const now = new Date();
+    const stored = await this.refreshTokens.findByHash(hashToken(token));
+    if (!stored || stored.revokedAt) throw sessionExpired();
+    if (stored.rotatedAt || !(await this.refreshTokens.claim(stored.id, now))) {
+      // A rotated token came back (or two requests raced with one token): assume theft.
+      await this.refreshTokens.revokeFamily(stored.familyId, now);
+      throw sessionExpired();
+    }
+    if (stored.expiresAt.getTime() <= now.getTime()) throw sessionExpired();
+    const user = await this.accounts.findById(stored.userId);
+    if (!user || !user.isActive) {
+      await this.refreshTokens.revokeFamily(stored.familyId, now);
+      throw sessionExpired();
+    }
+    await this.assertTenantActive(user);
+    return this.issue(user, stored.familyId, now);
+  }
+
+  /** Ends the session of this refresh token and/or session id; unknown ones are ignored. */
+  async logout(refreshToken: string | undefined, sessionId: string | null): Promise<void> {
+    const now = new Date();
+    if (refreshToken) {
+      const stored = await this.refreshTokens.findByHash(hashToken(refreshToken));
+      if (stored) await this.refreshTokens.revokeFamily(stored.familyId, now);
+    }
+    if (sessionId) await this.refreshTokens.revokeFamily(sessionId, now);
+  }
+
+  /** Changes the password and ends every other session of the user. */
+  async changePassword(
+    userId: string,
+    sessionId: string | null,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
+    await this.accounts.changePassword(userId, currentPassword, newPassword);
+    await this.refreshTokens.revokeUser(userId, new Date(), sessionId ?? undefined);
+  }
+
+  async me(userId: string): Promise<UserResponse> {
+    const user = await this.accounts.findById(userId);
+    if (!user || !user.isActive) throw AppError.unauthenticated();
+    return toUserResponse(user);
+  }
+
+  private async assertTenantActive(user: UserEntity): Promise<void> {
+    if (!user.restaurantId) return;
+    const status = await this.tenants.statusOf(user.restaurantId);
+    if (status !== 'active') throw new AppError('TENANT_SUSPENDED', 'This restaurant is suspended');
+  }
+
+  private async issue(user: UserEntity, familyId: string, now: Date): Promise<IssuedSession> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.refreshTokens.insert({
+      familyId,
+      userId: user.id,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: new Date(now.getTime() + REFRESH_TTL_SECONDS * 1000),
+    });
+    return {
+      user: toUserResponse(user),
+      accessToken: this.accessTokens.sign({ sub: user.id, rid: user.restaurantId, role: user.role, sid: familyId }),
+      refreshToken,
+      csrfToken: this.csrf.issue(familyId),
+    };
+  }
+}

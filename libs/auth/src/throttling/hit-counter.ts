@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { redisConfig, type RedisConfig } from '@coffee/config';
+import { REDIS_CLIENT } from '@coffee/redis';
+
+export interface HitCount {
+  count: number;
+  /** Milliseconds until the window resets. */
+  resetMs: number;
+}
+
+// INCR and set the window on the first hit, atomically, so every instance shares one count.
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
+return {count, ttl}`;
+
+/**
+ * Fixed-window counters for rate limits: Redis in full mode (shared by all
+ * instances), process memory in embedded mode. Redis errors propagate: each
+ * caller decides whether to fail open or closed.
+ */
+@Injectable()
+export class HitCounter {
+  private readonly memory = new Map<string, { count: number; resetAt: number }>();
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(redisConfig.KEY) config: RedisConfig,
+  ) {
+    this.prefix = `${config.keyPrefix}:rl:`;
+  }
+
+  async hit(key: string, windowMs: number): Promise<HitCount> {
+    if (this.redis) {
+      const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, String(windowMs))) as [
+        number,
+        number,
+      ];
+      return { count, resetMs: ttl };
+    }
+    const now = Date.now();
+    this.sweep(now);
+    const entry = this.memory.get(key);
+    if (!entry || entry.resetAt <= now) {
+      this.memory.set(key, { count: 1, resetAt: now + windowMs });
+      return { count: 1, resetMs: windowMs };
+    }
+    entry.count += 1;
+    return { count: entry.count, resetMs: entry.resetAt - now };
+  }
+
+  async peek(key: string): Promise<HitCount> {
+    if (this.redis) {
+      const [count, ttl] = await Promise.all([this.redis.get(this.prefix + key), this.redis.pttl(this.prefix + key)]);
+      return { count: Number(count ?? 0), resetMs: Math.max(ttl, 0) };
+    }
+    const entry = this.memory.get(key);
+    const now = Date.now();
+    if (!entry || entry.resetAt <= now) return { count: 0, resetMs: 0 };
+    return { count: entry.count, resetMs: entry.resetAt - now };
+  }
+
+  private sweep(now: number): void {
+    if (this.memory.size < 10_000) return;
+    for (const [key, entry] of this.memory) if (entry.resetAt <= now) this.memory.delete(key);
+  }
+}

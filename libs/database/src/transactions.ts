@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/**
+ * Runs a use case in one transaction and hands it the manager to pass down to
+ * repositories. The embedded SQLite has a single connection, so its
+ * transactions are queued one after another; MySQL/MariaDB runs them in parallel.
+ */
+@Injectable()
+export class TransactionRunner {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly serialize: boolean;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.serialize = dataSource.options.type === 'sqljs';
+  }
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.serialize) return this.dataSource.transaction(work);
+    const next = this.tail.then(() => this.dataSource.transaction(work));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}

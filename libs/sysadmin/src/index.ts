@@ -1,0 +1,2 @@
+export * from './dto/create-restaurant.dto';
+export * from './sysadmin.module';

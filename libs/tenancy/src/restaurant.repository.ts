@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { AppError, isUniqueViolation } from '@coffee/common';
+import { RestaurantEntity, type RestaurantStatus } from './restaurant.entity';
+
+export type NewRestaurant = Pick<RestaurantEntity, 'name' | 'slug' | 'currency' | 'timezone' | 'planCode'>;
+
+/** Restaurants are the tenants themselves, so this repository is not tenant-scoped. */
+@Injectable()
+export class RestaurantRepository {
+  constructor(@InjectRepository(RestaurantEntity) private readonly restaurants: Repository<RestaurantEntity>) {}
+
+  private repo(manager?: EntityManager): Repository<RestaurantEntity> {
+    return manager ? manager.getRepository(RestaurantEntity) : this.restaurants;
+  }
+
+  async insert(data: NewRestaurant, manager?: EntityManager): Promise<RestaurantEntity> {
+    const restaurant = this.repo(manager).create({ ...data, status: 'active' });
+    try {
+      return await this.repo(manager).save(restaurant);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw AppError.conflict(`The slug "${data.slug}" is taken`);
+      throw error;
+    }
+  }
+
+  findById(id: string): Promise<RestaurantEntity | null> {
+    return this.restaurants.findOneBy({ id });
+  }
+
+  findBySlug(slug: string): Promise<RestaurantEntity | null> {
+    return this.restaurants.findOneBy({ slug });
+  }
+
+  async statusOf(id: string): Promise<RestaurantStatus | null> {
+    const row = await this.restaurants.findOne({ select: { id: true, status: true }, where: { id } });
+    return row?.status ?? null;
+  }
+}

@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { PageQueryDto, ROLES, TENANT_ROLES, type Role, type TenantRole } from '@coffee/common';
+import { IsStrongPassword, PASSWORD_MAX, PASSWORD_MIN } from '../password.validator';
+import type { UserEntity } from '../user.entity';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const lower = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+};
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'barista@cafe.example', maxLength: 254 })
+  @Transform(lower)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'Ana Barista', minLength: 1, maxLength: 120 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  name!: string;
+
+  @ApiProperty({ enum: TENANT_ROLES })
+  @IsIn(TENANT_ROLES)
+  role!: TenantRole;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, writeOnly: true })
+  @IsStrongPassword()
+  password!: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: TENANT_ROLES })
+  @IsOptional()
+  @IsIn(TENANT_ROLES)
+  role?: TenantRole;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: TENANT_ROLES })
+  @IsOptional()
+  @IsIn(TENANT_ROLES)
+  role?: TenantRole;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  isActive?: boolean;
+
+  @ApiPropertyOptional({ description: 'Matches name or email' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}
+
+/** The user as clients see it: never the password hash or lockout counters. */
+export class UserResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty() isActive!: boolean;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) restaurantId!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastLoginAt!: string | null;
+}
+
+export function toUserResponse(user: UserEntity): UserResponse {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    isActive: user.isActive,
+    restaurantId: user.restaurantId,
+    createdAt: user.createdAt.toISOString(),
+    updatedAt: user.updatedAt.toISOString(),
+    lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, type EntityManager, type Repository } from 'typeorm';
+import { AppError, isUniqueViolation, type SortSpec, type TenantRole } from '@coffee/common';
+import { UserEntity } from './user.entity';
+
+export interface UserFilters {
+  role?: TenantRole;
+  isActive?: boolean;
+  q?: string;
+}
+
+export type UserSortField = 'createdAt' | 'name' | 'email';
+
+export type NewUser = Pick<UserEntity, 'restaurantId' | 'email' | 'name' | 'role' | 'passwordHash'>;
+
+export type UserPatch = Partial<Pick<UserEntity, 'name' | 'role' | 'isActive'>>;
+
+/**
+ * Users of restaurants (tenant-scoped methods take the restaurant first) and
+ * the few platform-wide lookups sign-in needs (by email, by id from a token).
+ */
+@Injectable()
+export class UserRepository {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  private repo(manager?: EntityManager): Repository<UserEntity> {
+    return manager ? manager.getRepository(UserEntity) : this.users;
+  }
+
+  async insert(data: NewUser, manager?: EntityManager): Promise<UserEntity> {
+    const user = this.repo(manager).create({ ...data, email: data.email.toLowerCase(), isActive: true });
+    try {
+      return await this.repo(manager).save(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw AppError.conflict('A user with this email already exists');
+      throw error;
+    }
+  }
+
+  findInRestaurant(restaurantId: string, id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ restaurantId, id });
+  }
+
+  async list(
+    restaurantId: string,
+    filters: UserFilters,
+    sort: SortSpec<UserSortField>,
+    page: { limit: number; offset: number },
+  ): Promise<[UserEntity[], number]> {
+    const query = this.users.createQueryBuilder('u').where('u.restaurant_id = :restaurantId', { restaurantId });
+    if (filters.role) query.andWhere('u.role = :role', { role: filters.role });
+    if (filters.isActive !== undefined) query.andWhere('u.is_active = :isActive', { isActive: filters.isActive });
+    if (filters.q) {
+      const like = `%${filters.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere(
+        new Brackets((or) => or.where('LOWER(u.name) LIKE :like', { like }).orWhere('u.email LIKE :like', { like })),
+      );
+    }
+    return query
+      .orderBy(`u.${sort.field}`, sort.direction)
+      .addOrderBy('u.id', sort.direction)
+      .take(page.limit)
+      .skip(page.offset)
+      .getManyAndCount();
+  }
+
+  async update(restaurantId: string, id: string, patch: UserPatch): Promise<void> {
+    await this.users.update({ restaurantId, id }, patch);
+  }
+
+  countByRole(restaurantId: string, role: TenantRole): Promise<number> {
+    return this.users.countBy({ restaurantId, role, isActive: true });
+  }
+
+  // --- platform-wide, for sign-in and bootstrap ---
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ email: email.toLowerCase() });
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.users.update({ id }, { passwordHash });
+  }
+
+  /**
+   * Counts a failed sign-in in a sliding window and locks the account once
+   * `maxFailures` is reached. Returns the count within the current window.
+   */
+  async recordFailedLogin(
+    id: string,
+    now: Date,
+    windowMs: number,
+    maxFailures: number,
+    lockMs: number,
+  ): Promise<number> {
+    const windowStart = new Date(now.getTime() - windowMs);
+    await this.users
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({
+        failedLoginCount: () =>
+          'CASE WHEN failed_login_window_start IS NULL OR failed_login_window_start < :windowStart THEN 1 ELSE failed_login_count + 1 END',
+        failedLoginWindowStart: () =>
+          'CASE WHEN failed_login_window_start IS NULL OR failed_login_window_start < :windowStart THEN :now ELSE failed_login_window_start END',
+      })
+      .where('id = :id', { id })
+      .setParameters({ windowStart, now })
+      .callListeners(false)
+      .updateEntity(false)
+      .execute();
+    const row = await this.users.findOne({ select: { id: true, failedLoginCount: true }, where: { id } });
+    const failures = row?.failedLoginCount ?? 0;
+    if (failures >= maxFailures) {
+      await this.users.update({ id }, { lockedUntil: new Date(now.getTime() + lockMs) });
+    }
+    return failures;
+  }
+
+  async recordSuccessfulLogin(id: string, now: Date): Promise<void> {
+    await this.users.update(
+      { id },
+      { lastLoginAt: now, failedLoginCount: 0, failedLoginWindowStart: null, lockedUntil: null },
+    );
+  }
+
+  async sysadminExists(email: string): Promise<boolean> {
+    return (await this.users.countBy({ email: email.toLowerCase() })) > 0;
+  }
+}

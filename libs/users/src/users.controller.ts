@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiCookieAuth,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, IdParam, Roles, type Page } from '@coffee/common';
+import { RequestContext } from '@coffee/tenancy';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserResponse } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiCookieAuth('cookie')
+@ApiBearerAuth('bearer')
+@ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_SUSPENDED', 'CSRF_FAILED')
+@Roles('owner', 'manager')
+@Controller('users')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly context: RequestContext,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: 'A page of users: `{ items, meta }`' })
+  @ApiErrors('VALIDATION_FAILED')
+  list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponse>> {
+    return this.users.list(this.context.tenant(), query);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiErrors('VALIDATION_FAILED', 'CONFLICT')
+  create(@Body() dto: CreateUserDto): Promise<UserResponse> {
+    return this.users.create(this.context.tenant(), dto);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors('NOT_FOUND')
+  get(@IdParam() id: string): Promise<UserResponse> {
+    return this.users.get(this.context.tenant(), id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors('NOT_FOUND', 'VALIDATION_FAILED')
+  update(@IdParam() id: string, @Body() dto: UpdateUserDto): Promise<UserResponse> {
+    return this.users.update(this.context.tenant(), id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deactivated' })
+  @ApiErrors('NOT_FOUND')
+  async deactivate(@IdParam() id: string): Promise<void> {
+    await this.users.deactivate(this.context.tenant(), id);
+  }
+}
