@@ -4,6 +4,7 @@ import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import type { DatabaseConfig } from '@coffee/config';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './naming.strategy';
+import { TypeOrmNestLogger } from './typeorm-logger';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own entity list type
 type EntityList = MixedList<Function | string | EntitySchema>;
@@ -21,7 +22,9 @@ export function buildDataSourceOptions(config: DatabaseConfig, entities: EntityL
     migrationsTransactionMode: 'each' as const,
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
-    logging: config.logging ? ('all' as const) : ['error' as const, 'migration' as const],
+    logger: new TypeOrmNestLogger(config.logging),
+    logging: config.logging ? ('all' as const) : ['error' as const, 'warn' as const, 'migration' as const],
+    maxQueryExecutionTime: 1000,
   };
   if (config.mysql) {
     return {

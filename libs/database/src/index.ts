@@ -6,3 +6,4 @@ export * from './migrations';
 export * from './migrations/columns';
 export * from './naming.strategy';
 export * from './transactions';
+export * from './typeorm-logger';

@@ -1,0 +1,39 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import type { Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
+
+/**
+ * TypeORM's log lines through the application logger (pino JSON with request
+ * ids) instead of console. A failed query is debug: the error reaches the
+ * caller, which knows whether it was expected (a unique clash) or a bug (logged
+ * by the error filter with its stack).
+ */
+export class TypeOrmNestLogger implements TypeOrmLogger {
+  private readonly logger = new NestLogger('Database');
+
+  constructor(private readonly logQueries: boolean) {}
+
+  logQuery(query: string, parameters?: unknown[], _queryRunner?: QueryRunner): void {
+    if (this.logQueries) this.logger.debug({ query, parameters }, 'query');
+  }
+
+  logQueryError(error: string | Error, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
+    this.logger.debug({ err: error, query }, 'query failed');
+  }
+
+  logQuerySlow(time: number, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
+    this.logger.warn({ durationMs: time, query }, 'slow query');
+  }
+
+  logSchemaBuild(message: string, _queryRunner?: QueryRunner): void {
+    this.logger.debug(message);
+  }
+
+  logMigration(message: string, _queryRunner?: QueryRunner): void {
+    this.logger.log(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown, _queryRunner?: QueryRunner): void {
+    if (level === 'warn') this.logger.warn(message);
+    else this.logger.log(message);
+  }
+}
