@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { appConfigFrom, ConfigValidationError, currentEnvironment } from '@coffee/config';
+import { appConfigFrom, ConfigValidationError, currentEnvironment, loadDotEnvFile } from '@coffee/config';
 import { createApiApp } from './create-api-app';
 import { enableGracefulShutdown } from './http-server';
 
 async function bootstrap(): Promise<void> {
+  loadDotEnvFile();
   let config;
   try {
     config = appConfigFrom(currentEnvironment());

@@ -2,10 +2,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { appConfigFrom, ConfigValidationError, currentEnvironment, redisConfigFrom } from '@coffee/config';
+import {
+  appConfigFrom,
+  ConfigValidationError,
+  currentEnvironment,
+  loadDotEnvFile,
+  redisConfigFrom,
+} from '@coffee/config';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
+  loadDotEnvFile();
   let env;
   try {
     env = currentEnvironment();

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { validateEnvironment, type EnvironmentVariables } from './environment';
+
+/**
+ * Loads `./.env` into the environment if the file exists (variables already
+ * set win). Entry points call it once, first.
+ */
+export function loadDotEnvFile(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
 
 /** The one place that reads `process.env`. */
 export function currentEnvironment(): EnvironmentVariables {

@@ -33,6 +33,8 @@ export type RequestLogProps = () => Record<string, unknown>;
  */
 export function buildPinoParams(app: AppConfig, requestProps?: RequestLogProps): Params {
   return {
+    // Fields assigned during the request (restaurant, user) also reach its "request completed" line.
+    assignResponse: true,
     pinoHttp: {
       level: app.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

@@ -2,6 +2,7 @@ import '@fastify/cookie';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
 import { ACCESS_METADATA, AppError, type AccessRule } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
 import { RequestContext, TenantStatusService, type Principal } from '@coffee/tenancy';
@@ -31,6 +32,7 @@ export class AuthGuard implements CanActivate {
     private readonly tenants: TenantStatusService,
     private readonly context: RequestContext,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly logger: PinoLogger,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -61,6 +63,7 @@ export class AuthGuard implements CanActivate {
       }
     }
     this.context.setPrincipal(principal);
+    this.tagLogs(principal);
     if (rule.kind === 'public') return true;
     if (principal.restaurantId && (await this.tenants.statusOf(principal.restaurantId)) !== 'active') {
       throw new AppError('TENANT_SUSPENDED', 'This restaurant is suspended');
@@ -138,6 +141,19 @@ export class AuthGuard implements CanActivate {
       sessionId: claims.sid,
       apiKeyId: null,
     };
+  }
+
+  /** Every later log line of this request names the restaurant and the caller. */
+  private tagLogs(principal: Principal): void {
+    try {
+      this.logger.assign({
+        restaurantId: principal.restaurantId,
+        userId: principal.userId,
+        apiKeyId: principal.apiKeyId,
+      });
+    } catch {
+      // Outside an HTTP request (no logging context): nothing to tag.
+    }
   }
 
   /** Sign-in and refresh from a browser must come from the SPA's origin (or this API's own). */

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { authConfigFrom, ConfigValidationError, currentEnvironment, loadDotEnvFile } from '@coffee/config';
+import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN, UserAccountsService } from '@coffee/users';
+import { CliModule } from './cli.module';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  create-sysadmin --email <email> [--name <name>] [--password <password>]
+      Creates a platform admin if the email is not taken (never overwrites).
+      The password may come from SYSADMIN_PASSWORD (or SYSADMIN_PASSWORD_FILE) instead of the command line.
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function createSysadmin(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+  });
+  const auth = authConfigFrom(currentEnvironment());
+  const email = (values.email ?? auth.sysadminEmail ?? '').trim().toLowerCase();
+  const password = values.password ?? auth.sysadminPassword ?? '';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) fail('create-sysadmin: --email must be an email address');
+  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX || isCommonPassword(password)) {
+    fail(`create-sysadmin: the password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters and not a common one`);
+  }
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  try {
+    const created = await app.get(UserAccountsService).ensureSysadmin(email, values.name ?? 'Platform admin', password);
+    process.stdout.write(
+      created ? `Created sysadmin ${email}\n` : `A user with email ${email} already exists; nothing changed\n`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  loadDotEnvFile();
+  try {
+    currentEnvironment();
+  } catch (error) {
+    if (error instanceof ConfigValidationError) fail(error.message);
+    throw error;
+  }
+  switch (command) {
+    case 'create-sysadmin':
+      return createSysadmin(rest);
+    default:
+      process.stdout.write(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exit(2);
+  }
+}
+
+void main();

@@ -1,0 +1,147 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { PinoLogger } from 'nestjs-pino';
+import { ACCESS_METADATA, AppError, type AccessRule } from '@coffee/common';
+import { appConfigFrom, validateEnvironment } from '@coffee/config';
+import type { Principal, RequestContext, TenantStatusService } from '@coffee/tenancy';
+import type { ApiKeysService } from '../api-keys/api-keys.service';
+import type { AccessTokens } from '../sessions/access-tokens';
+import type { CsrfTokens } from '../sessions/csrf-tokens';
+import { AuthGuard } from './auth.guard';
+import { CSRF_EXEMPT } from './csrf-exempt.decorator';
+
+interface FakeRequest {
+  method: string;
+  headers: Record<string, string>;
+  cookies: Record<string, string>;
+}
+
+function setup(rule: AccessRule | undefined, options: { csrfExempt?: boolean; tenantStatus?: string } = {}) {
+  const handler = () => undefined;
+  class Controller {}
+  if (rule) Reflect.defineMetadata(ACCESS_METADATA, rule, handler);
+  if (options.csrfExempt) Reflect.defineMetadata(CSRF_EXEMPT, true, handler);
+  const claims = { sub: 'u1', rid: 'r1', role: 'manager', sid: 's1' };
+  const accessTokens = { verify: jest.fn((token: string) => (token === 'good-jwt' ? claims : null)) };
+  const apiKeys = {
+    verify: jest.fn((key: string) =>
+      key.startsWith('ck_live_good') ? { id: 'k1', restaurantId: 'r1', scopes: ['menu:read'] } : null,
+    ),
+  };
+  const csrf = {
+    verify: jest.fn(
+      (sid: string, cookie?: string, header?: string) => sid === 's1' && cookie === 'ok' && header === 'ok',
+    ),
+  };
+  const context = { setPrincipal: jest.fn() };
+  const tenants = { statusOf: jest.fn().mockResolvedValue(options.tenantStatus ?? 'active') };
+  const guard = new AuthGuard(
+    new Reflector(),
+    accessTokens as unknown as AccessTokens,
+    csrf as unknown as CsrfTokens,
+    apiKeys as unknown as ApiKeysService,
+    tenants as unknown as TenantStatusService,
+    context as unknown as RequestContext,
+    appConfigFrom(validateEnvironment({ CORS_ORIGINS: 'https://spa.test' })),
+    { assign: jest.fn() } as unknown as PinoLogger,
+  );
+  const run = async (request: Partial<FakeRequest>): Promise<string | Principal> => {
+    const req: FakeRequest = { method: 'GET', headers: { host: 'api.test' }, cookies: {}, ...request };
+    const ctx = {
+      getType: () => 'http',
+      getHandler: () => handler,
+      getClass: () => Controller,
+      switchToHttp: () => ({ getRequest: () => req }),
+    } as unknown as ExecutionContext;
+    try {
+      await guard.canActivate(ctx);
+      return (context.setPrincipal.mock.calls.at(-1)?.[0] as Principal | undefined) ?? 'anonymous';
+    } catch (error) {
+      return error instanceof AppError ? error.code : 'OTHER';
+    }
+  };
+  return { run, tenants };
+}
+
+const managers: AccessRule = { kind: 'roles', roles: ['owner', 'manager'], scopes: ['menu:read'] };
+
+describe('AuthGuard', () => {
+  it('refuses a route that declares nothing', async () => {
+    expect(await setup(undefined).run({})).toBe('FORBIDDEN');
+  });
+
+  it('lets anyone through a public route, ignoring bad credentials', async () => {
+    const { run } = setup({ kind: 'public' });
+    expect(await run({})).toBe('anonymous');
+    expect(await run({ headers: { authorization: 'Bearer nonsense' } })).toBe('anonymous');
+  });
+
+  it('requires credentials elsewhere (401) and rejects bad ones', async () => {
+    const { run } = setup(managers);
+    expect(await run({})).toBe('UNAUTHENTICATED');
+    expect(await run({ headers: { authorization: 'Bearer bad-jwt' } })).toBe('UNAUTHENTICATED');
+    expect(await run({ cookies: { access_token: 'expired' } })).toBe('UNAUTHENTICATED');
+    expect(await run({ headers: { authorization: 'Basic abc' } })).toBe('UNAUTHENTICATED');
+  });
+
+  it('accepts a bearer JWT, a cookie JWT and an API key, recording how', async () => {
+    const { run } = setup(managers);
+    expect(await run({ headers: { authorization: 'Bearer good-jwt' } })).toMatchObject({
+      userId: 'u1',
+      via: 'bearer',
+      role: 'manager',
+    });
+    expect(await run({ cookies: { access_token: 'good-jwt' } })).toMatchObject({ via: 'cookie', sessionId: 's1' });
+    expect(await run({ headers: { authorization: 'Bearer ck_live_good' } })).toMatchObject({
+      via: 'api-key',
+      userId: null,
+      restaurantId: 'r1',
+    });
+  });
+
+  it('checks CSRF on cookie writes only, except where exempt', async () => {
+    const { run } = setup(managers);
+    expect(await run({ method: 'POST', cookies: { access_token: 'good-jwt' } })).toBe('CSRF_FAILED');
+    expect(
+      await run({
+        method: 'DELETE',
+        cookies: { access_token: 'good-jwt', csrf_token: 'ok' },
+        headers: { 'x-csrf-token': 'ok' },
+      }),
+    ).toMatchObject({ via: 'cookie' });
+    expect(await run({ method: 'POST', headers: { authorization: 'Bearer good-jwt' } })).toMatchObject({
+      via: 'bearer',
+    });
+    const exempt = setup({ kind: 'public' }, { csrfExempt: true });
+    expect(await exempt.run({ method: 'POST', cookies: { access_token: 'good-jwt' } })).toMatchObject({
+      via: 'cookie',
+    });
+  });
+
+  it('checks the Origin of CSRF-exempt routes against CORS_ORIGINS and the API’s own host', async () => {
+    const { run } = setup({ kind: 'public' }, { csrfExempt: true });
+    expect(await run({ method: 'POST', headers: { host: 'api.test', origin: 'https://evil.test' } })).toBe(
+      'CSRF_FAILED',
+    );
+    expect(await run({ method: 'POST', headers: { host: 'api.test', origin: 'https://spa.test' } })).toBe('anonymous');
+    expect(await run({ method: 'POST', headers: { host: 'api.test', origin: 'https://api.test' } })).toBe('anonymous');
+    expect(await run({ method: 'POST', headers: { host: 'api.test', origin: 'null' } })).toBe('CSRF_FAILED');
+  });
+
+  it('applies roles to users and scopes to API keys', async () => {
+    const staffOnly = setup({ kind: 'roles', roles: ['staff'], scopes: [] });
+    expect(await staffOnly.run({ headers: { authorization: 'Bearer good-jwt' } })).toBe('FORBIDDEN');
+    expect(await staffOnly.run({ headers: { authorization: 'Bearer ck_live_good' } })).toBe('FORBIDDEN');
+    const ordersKey = setup({ kind: 'roles', roles: ['owner'], scopes: ['orders:write'] });
+    expect(await ordersKey.run({ headers: { authorization: 'Bearer ck_live_good' } })).toBe('FORBIDDEN');
+    const authenticated = setup({ kind: 'authenticated' });
+    expect(await authenticated.run({ headers: { authorization: 'Bearer ck_live_good' } })).toBe('FORBIDDEN');
+    expect(await authenticated.run({ headers: { authorization: 'Bearer good-jwt' } })).toMatchObject({ userId: 'u1' });
+  });
+
+  it('refuses a suspended restaurant with TENANT_SUSPENDED', async () => {
+    const { run } = setup(managers, { tenantStatus: 'suspended' });
+    expect(await run({ headers: { authorization: 'Bearer good-jwt' } })).toBe('TENANT_SUSPENDED');
+    expect(await run({ headers: { authorization: 'Bearer ck_live_good' } })).toBe('TENANT_SUSPENDED');
+  });
+});
