@@ -19,9 +19,15 @@ export function setupOpenApi(app: NestFastifyApplication, config: AppConfig): vo
         { type: 'apiKey', in: 'cookie', description: 'Browser session; writes also need the X-CSRF-Token header' },
         'cookie',
       )
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access JWT' }, 'bearer')
       .addBearerAuth(
-        { type: 'http', scheme: 'bearer', description: 'An API key (`ck_live_…`) or the access JWT' },
-        'bearer',
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'ck_live_…',
+          description: 'An API key created by the owner; acts for its restaurant with its scopes only',
+        },
+        'api-key',
       )
       .build(),
   );
