@@ -117,6 +117,9 @@ describe('API keys for integrators', () => {
       { name: 'x', scopes: ['admin'] },
       { name: '', scopes: ['menu:read'] },
       { name: 'x', scopes: ['menu:read'], restaurantId: randomUUID() },
+      { name: 'x', scopes: ['menu:read'], role: 'owner' },
+      { name: 'x', scopes: ['menu:read'], id: randomUUID() },
+      { name: 'x', scopes: ['menu:read'], key: 'ck_live_chosen-by-client' },
       { name: 'x', scopes: 'menu:read' },
     ]) {
       expect((await owner.post('/api/v1/api-keys', body)).status).toBe(422);

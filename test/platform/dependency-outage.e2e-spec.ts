@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
 import { FULL_MODE } from '../support/env';
+import { BrowserSession } from '../support/session';
 import { eventually } from '../support/processes';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApi, type TestApi } from '../support/test-app';
@@ -53,8 +55,15 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
 
   it('readiness answers 503 naming the database while MariaDB is away, and 200 once it is back; liveness stays 200', async () => {
     await request(api.server).get('/health/ready').expect(200);
+    const cafe = await seedRestaurant(api.app);
+    const session = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
 
     await database.cut();
+    // Routes that need the database answer 503 problem+json at once, never hang or 500.
+    const users = await session.get('/api/v1/users').expect(503);
+    expect(users.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(users.body.code).toBe('SERVICE_UNAVAILABLE');
+    expect(users.headers['retry-after']).toBeDefined();
     const down = await request(api.server).get('/health/ready').expect(503);
     expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
     expect(down.body.info).toHaveProperty('redis');
@@ -65,6 +74,30 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
     await database.restore();
     await readyAgain();
     await request(api.server).get('/health/live').expect(200);
+    await session.get('/api/v1/users').expect(200);
+  });
+
+  it('while Redis is away: sign-in fails closed (503), other routes fail open, the tenant check falls back to the database', async () => {
+    const cafe = await seedRestaurant(api.app);
+    const session = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
+    await redis.cut();
+    try {
+      const login = await request(api.server)
+        .post('/api/v1/auth/login')
+        .send({ email: cafe.owner.email, password: TEST_PASSWORD });
+      expect(login.status).toBe(503);
+      expect(login.body.code).toBe('SERVICE_UNAVAILABLE');
+      const me = await session.get('/api/v1/auth/me').expect(200);
+      expect(me.body.id).toBe(cafe.owner.id);
+      await session.get('/api/v1/users').expect(200);
+    } finally {
+      await redis.restore();
+    }
+    await readyAgain();
+    await request(api.server)
+      .post('/api/v1/auth/login')
+      .send({ email: cafe.owner.email, password: TEST_PASSWORD })
+      .expect(200);
   });
 
   it('readiness answers 503 naming Redis while Redis is away, and recovers', async () => {

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { SYSADMIN } from '../support/env';
 import { spawnApp, waitFor } from '../support/processes';
 
 const STRONG_SECRET = 'q8Zr4v1XkP0tLm7sWc2bNe9yHd3uGa6j';
@@ -6,9 +7,9 @@ const STRONG_SECRET = 'q8Zr4v1XkP0tLm7sWc2bNe9yHd3uGa6j';
 /** A production configuration that passes every check, to vary one variable at a time. */
 const PRODUCTION = {
   NODE_ENV: 'production',
+  COOKIE_SECURE: undefined as string | undefined,
   JWT_SECRET: STRONG_SECRET,
   CORS_ORIGINS: 'https://admin.example.test',
-  COOKIE_SECURE: 'true',
 };
 
 describe('process lifecycle (the built API, run as an operator runs it)', () => {
@@ -43,6 +44,16 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
         const res = await fetch(`${proc.url}/health/live`);
         expect(res.status).toBe(200);
         expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+        // COOKIE_SECURE defaults to true in production: every session cookie is Secure.
+        const login = await fetch(`${proc.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: SYSADMIN.email, password: SYSADMIN.password }),
+        });
+        expect(login.status).toBe(200);
+        const cookies = login.headers.getSetCookie();
+        expect(cookies).toHaveLength(3);
+        for (const cookie of cookies) expect(cookie).toMatch(/;\s*Secure/i);
       } finally {
         await proc.stop();
       }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -8,6 +9,7 @@ import type { DataSource } from 'typeorm';
  */
 export default async function globalSetup(): Promise<void> {
   if (!process.env.DATABASE_URL) return;
+  Logger.overrideLogger(['error', 'warn']);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built file, loaded outside jest's module map
   const { default: dataSource } = require(join(__dirname, '..', '..', 'dist', 'ormconfig.js')) as {
     default: DataSource;
