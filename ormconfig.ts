@@ -4,11 +4,24 @@ import { currentEnvironment, databaseConfigFrom } from '@coffee/config';
 import { buildDataSourceOptions } from '@coffee/database';
 import { ApiKeyEntity, RefreshTokenEntity } from '@coffee/auth';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
+import { MenuCategoryEntity, MenuItemEntity, ModifierGroupEntity, ModifierOptionEntity } from '@coffee/menu';
+import { TableEntity } from '@coffee/tables';
 import { RestaurantEntity } from '@coffee/tenancy';
 import { UserEntity } from '@coffee/users';
 
 /** Every entity of every feature, for the TypeORM CLI and the schema-drift check. */
-export const ENTITIES = [RestaurantEntity, UserEntity, RefreshTokenEntity, ApiKeyEntity, IdempotencyKeyEntity];
+export const ENTITIES = [
+  RestaurantEntity,
+  UserEntity,
+  RefreshTokenEntity,
+  ApiKeyEntity,
+  IdempotencyKeyEntity,
+  MenuCategoryEntity,
+  MenuItemEntity,
+  ModifierGroupEntity,
+  ModifierOptionEntity,
+  TableEntity,
+];
 
 /** The DataSource the TypeORM CLI uses (`npm run migration:*`): the same options as the apps. */
 export default new DataSource(

@@ -8,10 +8,12 @@ import { DatabaseModule } from '@coffee/database';
 import { HealthModule } from '@coffee/health';
 import { IdempotencyModule } from '@coffee/idempotency';
 import { LoggingModule } from '@coffee/logging';
+import { MenuModule } from '@coffee/menu';
 import { MetricsModule } from '@coffee/metrics';
 import { QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
 import { SysadminModule } from '@coffee/sysadmin';
+import { TablesModule } from '@coffee/tables';
 import { TenancyModule } from '@coffee/tenancy';
 import { UsersModule } from '@coffee/users';
 
@@ -31,6 +33,8 @@ import { UsersModule } from '@coffee/users';
     AuthModule,
     UsersModule,
     SysadminModule,
+    MenuModule,
+    TablesModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })

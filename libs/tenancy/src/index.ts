@@ -1,3 +1,4 @@
+export * from './plan-limits';
 export * from './request-context';
 export * from './restaurant.entity';
 export * from './restaurant.repository';

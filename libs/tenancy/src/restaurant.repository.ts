@@ -25,6 +25,20 @@ export class RestaurantRepository {
     }
   }
 
+  /**
+   * Locks the restaurant row until the transaction ends, so per-restaurant
+   * checks (plan limits) and the writes they guard run one at a time.
+   */
+  async lockForUpdate(manager: EntityManager, id: string): Promise<void> {
+    if (manager.connection.options.type === 'sqljs') return; // one writer at a time already
+    await manager
+      .getRepository(RestaurantEntity)
+      .createQueryBuilder('r')
+      .setLock('pessimistic_write')
+      .where('r.id = :id', { id })
+      .getOne();
+  }
+
   findById(id: string): Promise<RestaurantEntity | null> {
     return this.restaurants.findOneBy({ id });
   }

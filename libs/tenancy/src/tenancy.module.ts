@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { IncomingMessage } from 'node:http';
 import { ClsModule } from 'nestjs-cls';
+import { NoPlanLimits, PlanLimits } from './plan-limits';
 import { RequestContext } from './request-context';
 import { RestaurantEntity } from './restaurant.entity';
 import { RestaurantRepository } from './restaurant.repository';
@@ -21,7 +22,12 @@ import { TenantStatusService } from './tenant-status.service';
     }),
     TypeOrmModule.forFeature([RestaurantEntity]),
   ],
-  providers: [RequestContext, RestaurantRepository, TenantStatusService],
-  exports: [RequestContext, RestaurantRepository, TenantStatusService],
+  providers: [
+    RequestContext,
+    RestaurantRepository,
+    TenantStatusService,
+    { provide: PlanLimits, useClass: NoPlanLimits },
+  ],
+  exports: [RequestContext, RestaurantRepository, TenantStatusService, PlanLimits],
 })
 export class TenancyModule {}

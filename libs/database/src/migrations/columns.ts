@@ -1,4 +1,4 @@
-import type { QueryRunner, TableColumnOptions } from 'typeorm';
+import { TableForeignKey, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
 /**
  * Column builders for migrations, so one migration file creates the same
@@ -34,5 +34,24 @@ export function timestampColumns(queryRunner: QueryRunner): TableColumnOptions[]
   return [
     { name: 'created_at', type: 'datetime', precision: 6, default: now },
     { name: 'updated_at', type: 'datetime', precision: 6, default: now, onUpdate: now },
+  ];
+}
+
+/** `restaurant_id` → `restaurants.id`, as TenantOwnedEntity declares it. */
+export function restaurantForeignKey(): TableForeignKey {
+  return new TableForeignKey({
+    columnNames: ['restaurant_id'],
+    referencedTableName: 'restaurants',
+    referencedColumnNames: ['id'],
+    onDelete: 'RESTRICT',
+    onUpdate: 'RESTRICT',
+  });
+}
+
+/** The soft-delete pair: `deleted_at`, and `alive` (1, or null once deleted) for unique indexes over live rows. */
+export function softDeleteColumns(queryRunner: QueryRunner): TableColumnOptions[] {
+  return [
+    { name: 'alive', type: 'smallint', isNullable: true, default: 1 },
+    datetimeColumn(queryRunner, 'deleted_at', true),
   ];
 }

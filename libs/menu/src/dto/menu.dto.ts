@@ -1,0 +1,287 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '@coffee/common';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+const MAX_PRICE = 100_000_000;
+
+// --- categories ---
+
+export class CreateCategoryDto {
+  @ApiProperty({ example: 'Hot drinks', maxLength: 120 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  position?: number;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+}
+
+export class UpdateCategoryDto {
+  @ApiPropertyOptional({ maxLength: 120 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  position?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+}
+
+export class ListCategoriesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  isActive?: boolean;
+}
+
+export class CategoryResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty() position!: number;
+  @ApiProperty() isActive!: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+// --- items and modifiers ---
+
+export class ModifierOptionDto {
+  @ApiProperty({ example: 'Oat milk', maxLength: 80 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 80)
+  name!: string;
+
+  @ApiProperty({ example: 60, description: 'Minor units added to the item price (may be negative)' })
+  @IsInt()
+  @Min(-MAX_PRICE)
+  @Max(MAX_PRICE)
+  priceDelta!: number;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  isAvailable?: boolean;
+}
+
+export class ModifierGroupDto {
+  @ApiProperty({ example: 'Milk', maxLength: 80 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 80)
+  name!: string;
+
+  @ApiProperty({ minimum: 0, example: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  minSelect!: number;
+
+  @ApiProperty({ minimum: 1, example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  maxSelect!: number;
+
+  @ApiProperty({ type: [ModifierOptionDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ModifierOptionDto)
+  options!: ModifierOptionDto[];
+}
+
+class ItemFields {
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 10_000, description: 'Tax in basis points (1900 = 19%)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  taxRateBps?: number;
+
+  @ApiPropertyOptional({ maxLength: 64, nullable: true, type: String })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 64)
+  sku?: string | null;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  isAvailable?: boolean;
+
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  position?: number;
+
+  @ApiPropertyOptional({ type: [ModifierGroupDto], description: 'Replaces the whole set' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ModifierGroupDto)
+  modifierGroups?: ModifierGroupDto[];
+}
+
+export class CreateItemDto extends ItemFields {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  categoryId!: string;
+
+  @ApiProperty({ example: 'Flat white', maxLength: 120 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  name!: string;
+
+  @ApiProperty({ example: 450, description: 'Minor units of the restaurant currency' })
+  @IsInt({ message: 'price must be a non-negative integer (minor units)' })
+  @Min(0, { message: 'price must be a non-negative integer (minor units)' })
+  @Max(MAX_PRICE)
+  price!: number;
+}
+
+export class UpdateItemDto extends ItemFields {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  categoryId?: string;
+
+  @ApiPropertyOptional({ maxLength: 120 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({ minimum: 0 })
+  @IsOptional()
+  @IsInt({ message: 'price must be a non-negative integer (minor units)' })
+  @Min(0, { message: 'price must be a non-negative integer (minor units)' })
+  @Max(MAX_PRICE)
+  price?: number;
+
+  @ApiProperty({ description: 'The version you read; a stale one answers 409 CONFLICT' })
+  @IsInt()
+  @Min(1)
+  version!: number;
+}
+
+export class AvailabilityDto {
+  @ApiProperty()
+  @IsBoolean()
+  isAvailable!: boolean;
+}
+
+export class ListItemsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  categoryId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  isAvailable?: boolean;
+
+  @ApiPropertyOptional({ description: 'Matches name, description or SKU' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}
+
+export class ModifierOptionResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() priceDelta!: number;
+  @ApiProperty() isAvailable!: boolean;
+}
+
+export class ModifierGroupResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() minSelect!: number;
+  @ApiProperty() maxSelect!: number;
+  @ApiProperty({ type: [ModifierOptionResponse] }) options!: ModifierOptionResponse[];
+}
+
+export class ItemResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) categoryId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty() price!: number;
+  @ApiProperty() taxRateBps!: number;
+  @ApiProperty() isAvailable!: boolean;
+  @ApiProperty() position!: number;
+  @ApiProperty({ nullable: true, type: String }) sku!: string | null;
+  @ApiProperty({ type: [ModifierGroupResponse] }) modifierGroups!: ModifierGroupResponse[];
+  @ApiProperty() version!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}

@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, In, IsNull, type EntityManager, type Repository } from 'typeorm';
+import { AppError, isUniqueViolation, type SortSpec } from '@coffee/common';
+import { newId } from '@coffee/database';
+import { MenuItemEntity } from './menu-item.entity';
+import { ModifierGroupEntity, ModifierOptionEntity } from './modifier.entities';
+
+export type ItemSortField = 'position' | 'name' | 'price' | 'createdAt';
+
+export interface ItemFilters {
+  categoryId?: string;
+  isAvailable?: boolean;
+  q?: string;
+}
+
+export type ItemData = Pick<
+  MenuItemEntity,
+  'categoryId' | 'name' | 'description' | 'price' | 'taxRateBps' | 'sku' | 'isAvailable' | 'position'
+>;
+
+export interface NewModifierGroup {
+  name: string;
+  minSelect: number;
+  maxSelect: number;
+  options: { name: string; priceDelta: number; isAvailable: boolean }[];
+}
+
+/** An item with its modifier groups and their options, in position order. */
+export interface ItemAggregate {
+  item: MenuItemEntity;
+  groups: { group: ModifierGroupEntity; options: ModifierOptionEntity[] }[];
+}
+
+function conflictFor(error: unknown): unknown {
+  if (!isUniqueViolation(error)) return error;
+  const { message } = error as { message?: unknown };
+  const onSku = typeof message === 'string' && /sku/i.test(message);
+  return AppError.conflict(onSku ? 'Another item has this SKU' : 'Another item has this name');
+}
+
+/**
+ * Menu items of one restaurant with their modifiers (stored in their own
+ * tables so orders can reference option ids). Every method takes the restaurant.
+ */
+@Injectable()
+export class MenuItemRepository {
+  constructor(@InjectRepository(MenuItemEntity) private readonly items: Repository<MenuItemEntity>) {}
+
+  async insert(manager: EntityManager, restaurantId: string, data: ItemData): Promise<MenuItemEntity> {
+    try {
+      return await manager
+        .getRepository(MenuItemEntity)
+        .save(manager.create(MenuItemEntity, { ...data, restaurantId, version: 1, alive: 1 }));
+    } catch (error) {
+      throw conflictFor(error);
+    }
+  }
+
+  /** Replaces an item's modifier groups (new ids: removed options can no longer be ordered). */
+  async replaceModifiers(
+    manager: EntityManager,
+    restaurantId: string,
+    itemId: string,
+    groups: NewModifierGroup[],
+  ): Promise<void> {
+    await manager.getRepository(ModifierGroupEntity).delete({ restaurantId, itemId });
+    if (groups.length === 0) return;
+    const groupRows = groups.map((group, position) => ({
+      id: newId(),
+      restaurantId,
+      itemId,
+      name: group.name,
+      minSelect: group.minSelect,
+      maxSelect: group.maxSelect,
+      position,
+    }));
+    await manager.getRepository(ModifierGroupEntity).insert(groupRows);
+    const optionRows = groups.flatMap((group, g) =>
+      group.options.map((option, position) => ({
+        id: newId(),
+        restaurantId,
+        groupId: groupRows[g].id,
+        ...option,
+        position,
+      })),
+    );
+    await manager.getRepository(ModifierOptionEntity).insert(optionRows);
+  }
+
+  findLive(restaurantId: string, id: string, manager?: EntityManager): Promise<MenuItemEntity | null> {
+    const repo = manager ? manager.getRepository(MenuItemEntity) : this.items;
+    return repo.findOneBy({ restaurantId, id, deletedAt: IsNull() });
+  }
+
+  async list(
+    restaurantId: string,
+    filters: ItemFilters,
+    sort: SortSpec<ItemSortField>,
+    page: { limit: number; offset: number },
+  ): Promise<[MenuItemEntity[], number]> {
+    const query = this.items
+      .createQueryBuilder('i')
+      .where('i.restaurant_id = :restaurantId', { restaurantId })
+      .andWhere('i.deleted_at IS NULL');
+    if (filters.categoryId) query.andWhere('i.category_id = :categoryId', { categoryId: filters.categoryId });
+    if (filters.isAvailable !== undefined)
+      query.andWhere('i.is_available = :isAvailable', { isAvailable: filters.isAvailable });
+    if (filters.q) {
+      const like = `%${filters.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere(
+        new Brackets((or) =>
+          or
+            .where('LOWER(i.name) LIKE :like', { like })
+            .orWhere('LOWER(i.description) LIKE :like', { like })
+            .orWhere('LOWER(i.sku) LIKE :like', { like }),
+        ),
+      );
+    }
+    return query
+      .orderBy(`i.${sort.field}`, sort.direction)
+      .addOrderBy('i.id', 'ASC')
+      .take(page.limit)
+      .skip(page.offset)
+      .getManyAndCount();
+  }
+
+  /** Modifier groups and options of many items in two queries, whatever the number of items. */
+  async withModifiers(
+    restaurantId: string,
+    items: MenuItemEntity[],
+    manager?: EntityManager,
+  ): Promise<ItemAggregate[]> {
+    if (items.length === 0) return [];
+    const db = manager ?? this.items.manager;
+    const groups = await db.getRepository(ModifierGroupEntity).find({
+      where: { restaurantId, itemId: In(items.map((item) => item.id)) },
+      order: { position: 'ASC' },
+    });
+    const options = groups.length
+      ? await db.getRepository(ModifierOptionEntity).find({
+          where: { restaurantId, groupId: In(groups.map((group) => group.id)) },
+          order: { position: 'ASC' },
+        })
+      : [];
+    const optionsByGroup = new Map<string, ModifierOptionEntity[]>();
+    for (const option of options)
+      optionsByGroup.set(option.groupId, [...(optionsByGroup.get(option.groupId) ?? []), option]);
+    const groupsByItem = new Map<string, ItemAggregate['groups']>();
+    for (const group of groups) {
+      groupsByItem.set(group.itemId, [
+        ...(groupsByItem.get(group.itemId) ?? []),
+        { group, options: optionsByGroup.get(group.id) ?? [] },
+      ]);
+    }
+    return items.map((item) => ({ item, groups: groupsByItem.get(item.id) ?? [] }));
+  }
+
+  /**
+   * Applies a patch only if the row still has `version` (optimistic locking:
+   * TypeORM's save() would not check). Returns false when another write won.
+   */
+  async updateIfVersion(
+    manager: EntityManager,
+    restaurantId: string,
+    id: string,
+    version: number,
+    patch: Partial<ItemData>,
+  ): Promise<boolean> {
+    try {
+      const result = await manager
+        .createQueryBuilder()
+        .update(MenuItemEntity)
+        .set({ ...patch, version: () => 'version + 1' })
+        .where('id = :id AND restaurant_id = :restaurantId AND version = :version AND deleted_at IS NULL', {
+          id,
+          restaurantId,
+          version,
+        })
+        .execute();
+      return (result.affected ?? 0) === 1;
+    } catch (error) {
+      throw conflictFor(error);
+    }
+  }
+
+  /** The quick "86" toggle: no version needed, but it bumps the version so stale edits conflict. */
+  async setAvailability(restaurantId: string, id: string, isAvailable: boolean): Promise<boolean> {
+    const result = await this.items
+      .createQueryBuilder()
+      .update(MenuItemEntity)
+      .set({ isAvailable, version: () => 'version + 1' })
+      .where('id = :id AND restaurant_id = :restaurantId AND deleted_at IS NULL', { id, restaurantId })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  async softDelete(restaurantId: string, id: string): Promise<boolean> {
+    const result = await this.items
+      .createQueryBuilder()
+      .update(MenuItemEntity)
+      .set({ deletedAt: new Date(), alive: null, version: () => 'version + 1' })
+      .where('id = :id AND restaurant_id = :restaurantId AND deleted_at IS NULL', { id, restaurantId })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  countLive(manager: EntityManager, restaurantId: string): Promise<number> {
+    return manager.getRepository(MenuItemEntity).countBy({ restaurantId, deletedAt: IsNull() });
+  }
+
+  countLiveInCategory(manager: EntityManager, restaurantId: string, categoryId: string): Promise<number> {
+    return manager.getRepository(MenuItemEntity).countBy({ restaurantId, categoryId, deletedAt: IsNull() });
+  }
+}

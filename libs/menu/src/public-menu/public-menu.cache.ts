@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { RestaurantRepository } from '@coffee/tenancy';
+import { MenuVersions } from './menu-versions';
+import { PublicMenuBuilder } from './public-menu.builder';
+
+/** A rendered menu: the exact bytes to send and their ETag; `body` null means 404. */
+export interface RenderedMenu {
+  body: string | null;
+  etag: string;
+}
+
+interface LocalEntry extends RenderedMenu {
+  restaurantId: string | null;
+  version: string | null;
+  checkedAt: number;
+  builtAt: number;
+}
+
+/** How often an instance asks Redis whether the menu changed: well inside the 1 s visibility rule. */
+export const REVALIDATE_MS = 250;
+/** Without Redis answers, a local copy is still trusted this long. */
+const OFFLINE_MAX_AGE_MS = 1000;
+const MAX_LOCAL_ENTRIES = 10_000;
+/** Shared rendered copies expire on their own; versioned keys make stale ones unreachable anyway. */
+const SHARED_TTL_SECONDS = 3600;
+
+/**
+ * The public menu's cache, in two layers:
+ * - per instance, the rendered bytes and ETag, revalidated against the
+ *   restaurant's menu version in Redis at most every 250 ms (one GET);
+ * - in Redis, the rendered bytes under a versioned key, shared by instances.
+ * Misses for one restaurant are computed once per instance (single flight). A
+ * Redis failure is logged and the menu is built from the database.
+ */
+@Injectable()
+export class PublicMenuCache {
+  private readonly logger = new Logger(PublicMenuCache.name);
+  private readonly local = new Map<string, LocalEntry>();
+  private readonly inflight = new Map<string, Promise<LocalEntry>>();
+  private lastFailureLog = 0;
+
+  constructor(
+    private readonly versions: MenuVersions,
+    private readonly builder: PublicMenuBuilder,
+    private readonly restaurants: RestaurantRepository,
+  ) {}
+
+  async get(slug: string): Promise<RenderedMenu> {
+    const entry = this.local.get(slug);
+    if (entry && Date.now() - entry.checkedAt < REVALIDATE_MS) return entry;
+    const running = this.inflight.get(slug);
+    if (running) return running;
+    const work = this.revalidate(slug, entry).finally(() => this.inflight.delete(slug));
+    this.inflight.set(slug, work);
+    return work;
+  }
+
+  private async revalidate(slug: string, previous: LocalEntry | undefined): Promise<LocalEntry> {
+    const now = Date.now();
+    const restaurantId = previous?.restaurantId ?? (await this.restaurants.findBySlug(slug))?.id ?? null;
+    if (!restaurantId)
+      return this.remember(slug, { restaurantId: null, version: null, ...render(null), checkedAt: now, builtAt: now });
+
+    let version: string | null = null;
+    try {
+      version = await this.versions.current(restaurantId);
+    } catch (error) {
+      this.warn(error);
+      if (previous && now - previous.builtAt < OFFLINE_MAX_AGE_MS) return previous;
+    }
+    if (previous && version !== null && previous.version === version) {
+      previous.checkedAt = now;
+      return previous;
+    }
+    const shared = version !== null ? await this.readShared(restaurantId, version) : null;
+    const rendered = shared ?? render(await this.builder.build(restaurantId));
+    if (!shared && version !== null) await this.writeShared(restaurantId, version, rendered);
+    return this.remember(slug, { restaurantId, version, ...rendered, checkedAt: now, builtAt: now });
+  }
+
+  private remember(slug: string, entry: LocalEntry): LocalEntry {
+    // Random slugs must not grow this map without bound.
+    if (this.local.size >= MAX_LOCAL_ENTRIES && !this.local.has(slug)) this.local.clear();
+    this.local.set(slug, entry);
+    return entry;
+  }
+
+  private async readShared(restaurantId: string, version: string): Promise<RenderedMenu | null> {
+    const redis = this.versions.shared;
+    if (!redis) return null;
+    try {
+      const raw = await redis.get(this.versions.key(restaurantId, `public:${version}`));
+      return raw ? (JSON.parse(raw) as RenderedMenu) : null;
+    } catch (error) {
+      this.warn(error);
+      return null;
+    }
+  }
+
+  private async writeShared(restaurantId: string, version: string, rendered: RenderedMenu): Promise<void> {
+    const redis = this.versions.shared;
+    if (!redis) return;
+    try {
+      await redis.set(
+        this.versions.key(restaurantId, `public:${version}`),
+        JSON.stringify(rendered),
+        'EX',
+        SHARED_TTL_SECONDS,
+      );
+    } catch (error) {
+      this.warn(error);
+    }
+  }
+
+  private warn(error: unknown): void {
+    if (Date.now() - this.lastFailureLog < 10_000) return;
+    this.lastFailureLog = Date.now();
+    this.logger.warn({ err: error }, 'Menu cache unavailable; serving the public menu from the database');
+  }
+}
+
+function render(menu: object | null): RenderedMenu {
+  if (!menu) return { body: null, etag: '"missing"' };
+  const body = JSON.stringify(menu);
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+}

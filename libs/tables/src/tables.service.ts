@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, offsetPage, parseSort, type Page } from '@coffee/common';
+import type { TenantPrincipal } from '@coffee/tenancy';
+import {
+  toTableResponse,
+  type CreateTableDto,
+  type ListTablesQueryDto,
+  type TableResponse,
+  type UpdateTableDto,
+} from './table.dto';
+import type { TableEntity } from './table.entity';
+import { TableRepository, type TableSortField } from './table.repository';
+
+const SORT_FIELDS: readonly TableSortField[] = ['label', 'createdAt'];
+
+@Injectable()
+export class TablesService {
+  constructor(private readonly tables: TableRepository) {}
+
+  async list(principal: TenantPrincipal, query: ListTablesQueryDto): Promise<Page<TableResponse>> {
+    const sort = parseSort(query.sort, SORT_FIELDS, { field: 'label', direction: 'ASC' });
+    const [rows, total] = await this.tables.list(
+      principal.restaurantId,
+      { ...(query.isActive !== undefined && { isActive: query.isActive }) },
+      sort,
+      query,
+    );
+    return offsetPage(rows.map(toTableResponse), total, query);
+  }
+
+  async get(principal: TenantPrincipal, id: string): Promise<TableResponse> {
+    return toTableResponse(await this.require(principal.restaurantId, id));
+  }
+
+  async create(principal: TenantPrincipal, dto: CreateTableDto): Promise<TableResponse> {
+    const table = await this.tables.insert(principal.restaurantId, {
+      label: dto.label,
+      seats: dto.seats ?? 2,
+      isActive: dto.isActive ?? true,
+    });
+    return toTableResponse(table);
+  }
+
+  async update(principal: TenantPrincipal, id: string, dto: UpdateTableDto): Promise<TableResponse> {
+    await this.require(principal.restaurantId, id);
+    const patch = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
+    if (Object.keys(patch).length > 0) await this.tables.update(principal.restaurantId, id, patch);
+    return toTableResponse(await this.require(principal.restaurantId, id));
+  }
+
+  /** Soft delete: past orders keep pointing at the table. */
+  async remove(principal: TenantPrincipal, id: string): Promise<void> {
+    if (!(await this.tables.softDelete(principal.restaurantId, id))) throw AppError.notFound('Table');
+  }
+
+  /** For orders: an active, live table of this restaurant, or null. */
+  async findActive(restaurantId: string, id: string): Promise<TableEntity | null> {
+    const table = await this.tables.findLive(restaurantId, id);
+    return table?.isActive ? table : null;
+  }
+
+  private async require(restaurantId: string, id: string): Promise<TableEntity> {
+    const table = await this.tables.findLive(restaurantId, id);
+    if (!table) throw AppError.notFound('Table');
+    return table;
+  }
+}
