@@ -17,16 +17,24 @@ export interface TestApi {
  * The real API module in this process, configured exactly as `main.ts` does,
  * on the database and Redis of the current mode.
  */
+export interface ProviderOverride {
+  provide: unknown;
+  useValue: unknown;
+}
+
 export async function startTestApi(
   env: Record<string, string | undefined> = {},
-  extra: Pick<ModuleMetadata, 'imports' | 'controllers'> = {},
+  extra: Pick<ModuleMetadata, 'imports' | 'controllers'> & { overrides?: ProviderOverride[] } = {},
 ): Promise<TestApi> {
   const restoreEnv = applyEnv({ ...baseEnv(), ...env });
   try {
-    const moduleRef = await Test.createTestingModule({
+    const builder = Test.createTestingModule({
       imports: [ApiModule, ...(extra.imports ?? [])],
       controllers: extra.controllers ?? [],
-    }).compile();
+    });
+    for (const override of extra.overrides ?? [])
+      builder.overrideProvider(override.provide).useValue(override.useValue);
+    const moduleRef = await builder.compile();
     const config = moduleRef.get<AppConfig>(appConfig.KEY);
     const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
       bodyParser: false,

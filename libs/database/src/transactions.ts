@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
 
 /**
  * Runs a use case in one transaction and hands it the manager to pass down to
@@ -16,8 +17,13 @@ export class TransactionRunner {
     this.serialize = dataSource.options.type === 'sqljs';
   }
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialize) return this.dataSource.transaction(work);
+  /**
+   * `isolation` matters on MySQL/MariaDB: a check-then-write under a row lock
+   * wants READ COMMITTED, so reads after the lock see what others committed.
+   */
+  run<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
+    if (!this.serialize)
+      return isolation ? this.dataSource.transaction(isolation, work) : this.dataSource.transaction(work);
     const next = this.tail.then(() => this.dataSource.transaction(work));
     this.tail = next.catch(() => undefined);
     return next;

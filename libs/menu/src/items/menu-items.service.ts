@@ -73,8 +73,8 @@ export class MenuItemsService {
     if (errors.length > 0) throw AppError.validation(errors);
     const restaurantId = principal.restaurantId;
     const id = await this.transactions.run(async (manager) => {
-      await this.assertCategory(manager, restaurantId, dto.categoryId);
       await this.assertWithinPlan(manager, restaurantId);
+      await this.assertCategory(manager, restaurantId, dto.categoryId);
       const item = await this.items.insert(manager, restaurantId, {
         categoryId: dto.categoryId,
         name: dto.name,
@@ -88,7 +88,7 @@ export class MenuItemsService {
       if (dto.modifierGroups?.length)
         await this.items.replaceModifiers(manager, restaurantId, item.id, toNewGroups(dto.modifierGroups));
       return item.id;
-    });
+    }, 'READ COMMITTED');
     await this.versions.bump(restaurantId);
     return this.load(restaurantId, id);
   }
