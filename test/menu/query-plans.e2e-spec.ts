@@ -43,7 +43,7 @@ interface ExplainRow {
         Array.from({ length: 300 }, (_, i) => ({
           id: newId(),
           restaurantId: restaurant.id,
-          categoryId: categories[i % 10]!.id,
+          categoryId: categories[i % 10].id,
           name: `Item ${i}`,
           description: '',
           price: 100 + i,
@@ -55,19 +55,17 @@ interface ExplainRow {
           alive: 1,
         })),
       );
-      await dataSource
-        .getRepository(TableEntity)
-        .insert(
-          Array.from({ length: 30 }, (_, i) => ({
-            id: newId(),
-            restaurantId: restaurant.id,
-            label: `T${i}`,
-            seats: 2,
-            isActive: true,
-            qrToken: newId() + newId().slice(0, 7),
-            alive: 1,
-          })),
-        );
+      await dataSource.getRepository(TableEntity).insert(
+        Array.from({ length: 30 }, (_, i) => ({
+          id: newId(),
+          restaurantId: restaurant.id,
+          label: `T${i}`,
+          seats: 2,
+          isActive: true,
+          qrToken: newId() + newId().slice(0, 7),
+          alive: 1,
+        })),
+      );
     }
     const cafe = await seedRestaurant(api.app);
     owner = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
@@ -96,7 +94,7 @@ interface ExplainRow {
     expect(selects.length).toBeGreaterThan(0);
     const plans: ExplainRow[] = [];
     for (const { query, parameters } of selects) {
-      const rows = (await dataSource.query(`EXPLAIN ${query}`, parameters)) as ExplainRow[];
+      const rows = await dataSource.query<ExplainRow[]>(`EXPLAIN ${query}`, parameters);
       // Every table the statement reads (they are aliased, so all rows count).
       plans.push(...rows.filter((row) => !/^<.*>$/.test(row.table)));
     }
