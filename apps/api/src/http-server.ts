@@ -7,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
+import { PublicMenuCache, registerPublicMenuRoute } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import { setupOpenApi } from './openapi';
 
@@ -83,6 +84,7 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
   });
 
   app.get(MetricsService).instrument(fastify);
+  registerPublicMenuRoute(fastify, app.get(PublicMenuCache));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@coffee/config';
+import { PUBLIC_MENU_OPENAPI } from '@coffee/menu';
 
 /** `/openapi.json` for integrators and `/docs` (Swagger UI) for people. */
 export function setupOpenApi(app: NestFastifyApplication, config: AppConfig): void {
@@ -31,6 +32,7 @@ export function setupOpenApi(app: NestFastifyApplication, config: AppConfig): vo
       )
       .build(),
   );
+  document.paths['/api/v1/public/restaurants/{slug}/menu'] = PUBLIC_MENU_OPENAPI as (typeof document.paths)[string];
   SwaggerModule.setup('docs', app, document, {
     useGlobalPrefix: false,
     jsonDocumentUrl: 'openapi.json',

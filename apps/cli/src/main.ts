@@ -59,4 +59,11 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().then(
+  // Exit explicitly: a client still reconnecting (Redis) must not keep a finished command alive.
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

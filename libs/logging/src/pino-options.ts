@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { FASTIFY_ONLY_ROUTES } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 
 /** Paths never written to a log: credentials, cookies, secrets. */
@@ -35,6 +36,7 @@ export function buildPinoParams(app: AppConfig, requestProps?: RequestLogProps):
   return {
     // Fields assigned during the request (restaurant, user) also reach its "request completed" line.
     assignResponse: true,
+    exclude: FASTIFY_ONLY_ROUTES,
     pinoHttp: {
       level: app.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

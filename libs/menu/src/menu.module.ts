@@ -11,11 +11,10 @@ import { MenuCategoriesController, MenuItemsController } from './menu.controller
 import { MenuVersions } from './public-menu/menu-versions';
 import { PublicMenuBuilder } from './public-menu/public-menu.builder';
 import { PublicMenuCache } from './public-menu/public-menu.cache';
-import { PublicMenuController } from './public-menu/public-menu.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MenuCategoryEntity, MenuItemEntity, ModifierGroupEntity, ModifierOptionEntity])],
-  controllers: [MenuCategoriesController, MenuItemsController, PublicMenuController],
+  controllers: [MenuCategoriesController, MenuItemsController],
   providers: [
     MenuCategoryRepository,
     MenuItemRepository,
@@ -25,6 +24,6 @@ import { PublicMenuController } from './public-menu/public-menu.controller';
     PublicMenuBuilder,
     PublicMenuCache,
   ],
-  exports: [MenuItemsService, MenuVersions],
+  exports: [MenuItemsService, MenuVersions, PublicMenuCache],
 })
 export class MenuModule {}

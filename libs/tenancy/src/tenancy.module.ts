@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { IncomingMessage } from 'node:http';
-import { ClsModule } from 'nestjs-cls';
+import { ClsMiddleware, ClsModule } from 'nestjs-cls';
+import { FASTIFY_ONLY_ROUTES } from '@coffee/common';
 import { NoPlanLimits, PlanLimits } from './plan-limits';
 import { RequestContext } from './request-context';
 import { RestaurantEntity } from './restaurant.entity';
@@ -14,7 +15,8 @@ import { TenantStatusService } from './tenant-status.service';
     ClsModule.forRoot({
       global: true,
       middleware: {
-        mount: true,
+        // Mounted below, so the hot Fastify-only routes can skip it.
+        mount: false,
         generateId: true,
         // Fastify already chose the request id (kept from X-Request-Id or generated).
         idGenerator: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
@@ -30,4 +32,11 @@ import { TenantStatusService } from './tenant-status.service';
   ],
   exports: [RequestContext, RestaurantRepository, TenantStatusService, PlanLimits],
 })
-export class TenancyModule {}
+export class TenancyModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(ClsMiddleware)
+      .exclude(...FASTIFY_ONLY_ROUTES)
+      .forRoutes('{*path}');
+  }
+}

@@ -1,4 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { RequestMethod, SetMetadata } from '@nestjs/common';
 
 export const ROLES = ['sysadmin', 'owner', 'manager', 'staff'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,3 +37,10 @@ export const Access = (roles: readonly Role[], scopes: readonly ApiKeyScope[] = 
 
 /** Shorthand for `@Access(roles)`: users with one of these roles, no API keys. */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => Access(roles);
+
+/**
+ * Hot public reads served straight by Fastify (not Nest controllers): the
+ * per-request Nest middlewares (request logger, CLS) skip them. Paths are
+ * relative to the /api/v1 prefix.
+ */
+export const FASTIFY_ONLY_ROUTES = [{ path: 'public/restaurants/:slug/menu', method: RequestMethod.GET }];

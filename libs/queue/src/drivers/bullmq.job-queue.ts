@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppError } from '@coffee/common';
 import { redisConfig, type RedisConfig } from '@coffee/config';
@@ -46,6 +46,17 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
         }),
       ]),
     ) as Record<QueueName, Queue>;
+    for (const queue of Object.values(this.queues)) queue.on('error', (error) => this.onQueueError(error));
+  }
+
+  private readonly logger = new Logger(BullMqJobQueue.name);
+  private lastErrorLog = 0;
+
+  private onQueueError(error: Error): void {
+    // Connection trouble repeats every retry; once per 10 s says enough.
+    if (Date.now() - this.lastErrorLog < 10_000) return;
+    this.lastErrorLog = Date.now();
+    this.logger.warn({ err: error }, 'Job queue connection error');
   }
 
   async enqueue<N extends JobName>(name: N, payload: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {

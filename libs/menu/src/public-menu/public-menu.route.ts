@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError, sendProblem } from '@coffee/common';
+import type { PublicMenuCache } from './public-menu.cache';
+
+/** Mounted on Fastify directly; the Nest middlewares (request logs, CLS) skip it, see HOT_PUBLIC_ROUTES. */
+export const PUBLIC_MENU_ROUTE = '/api/v1/public/restaurants/:slug/menu';
+const CACHE_CONTROL = 'public, max-age=5';
+const SLUG = /^[a-z0-9-]{3,63}$/;
+
+/**
+ * The QR-code menu: no auth, pre-rendered bytes and ETag from the cache.
+ * It is the hottest read (every guest's phone) and needs none of the Nest
+ * pipeline (guards, pipes, per-request logger), so it is a plain Fastify route:
+ * helmet, CORS, request ids and metrics still apply through Fastify hooks.
+ */
+export function registerPublicMenuRoute(fastify: FastifyInstance, cache: PublicMenuCache): void {
+  fastify.get<{ Params: { slug: string } }>(PUBLIC_MENU_ROUTE, async (request, reply) => {
+    try {
+      const menu = SLUG.test(request.params.slug) ? await cache.get(request.params.slug) : null;
+      if (!menu?.body) return sendProblem(request, reply, AppError.notFound('Restaurant'));
+      void reply.header('etag', menu.etag).header('cache-control', CACHE_CONTROL);
+      if (request.headers['if-none-match'] === menu.etag) return reply.status(304).send();
+      return reply.header('content-type', 'application/json; charset=utf-8').send(menu.body);
+    } catch (error) {
+      return sendProblem(request, reply, error);
+    }
+  });
+}
+
+/** The route's entry in the OpenAPI document (it is not a Nest controller). */
+export const PUBLIC_MENU_OPENAPI = {
+  get: {
+    tags: ['public'],
+    summary: 'The public (QR) menu of a restaurant',
+    description:
+      'No auth. Active categories with their available items and options, ordered by position. ' +
+      'Served from a cache: a menu change is visible within one second. Sends `ETag` and ' +
+      '`Cache-Control: public, max-age=5`; `If-None-Match` with the current ETag answers 304.',
+    parameters: [
+      { name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9-]{3,63}$' } },
+    ],
+    responses: {
+      '200': { description: 'The menu: `{ restaurant, categories: [{ …, items: [{ …, modifierGroups }] }] }`' },
+      '304': { description: 'Not modified (If-None-Match matched)' },
+      '404': {
+        description: '`NOT_FOUND` — unknown or suspended restaurant',
+        content: { 'application/problem+json': {} },
+      },
+      '500': { description: '`INTERNAL`', content: { 'application/problem+json': {} } },
+    },
+  },
+};

@@ -1,0 +1,120 @@
+// Shared helpers for the benchmark scripts: start the built API on a free
+// loopback port, pin processes to cores, run autocannon, print results.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+export const SYSADMIN = { email: 'bench-admin@coffee-admin.test', password: 'bench-Admin-password-1' };
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Pins a process to one core when taskset exists (server and load generator then do not compete). */
+export function pin(pid, core) {
+  try {
+    execFileSync('taskset', ['-cp', String(core), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function waitForHttp(url, attempts = 200) {
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** The built API (`npm run build`), on the embedded default unless DATABASE_URL/REDIS_URL are set. */
+export async function startApi(extraEnv = {}) {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    JWT_SECRET: 'bench-only-7f3e9a1c5b2d8e4f6a0c1b3d5e7f9a2c',
+    CORS_ORIGINS: 'https://admin.bench.test',
+    COOKIE_SECURE: 'true',
+    SYSADMIN_EMAIL: SYSADMIN.email,
+    SYSADMIN_PASSWORD: SYSADMIN.password,
+    THROTTLE_LIMIT: '100000000',
+    DB_MIGRATE_ON_START: 'true',
+    ...(process.env.DATABASE_URL
+      ? {}
+      : { SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'coffee-bench-')), 'bench.sqlite') }),
+    ...extraEnv,
+  };
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health/live`);
+  return {
+    child,
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function json(url, { method = 'GET', body, headers = {} } = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text}`);
+  return { res, body: text ? JSON.parse(text) : null };
+}
+
+export async function login(url, email, password) {
+  const { body } = await json(`${url}/api/v1/auth/login`, { method: 'POST', body: { email, password } });
+  const { res } = await json(`${url}/api/v1/auth/login`, { method: 'POST', body: { email, password } });
+  const access = res.headers.getSetCookie().find((c) => c.startsWith('access_token='));
+  return { token: access.split(';')[0].slice('access_token='.length), user: body.user };
+}
+
+/** autocannon for a fixed time; resolves with the summary numbers. */
+export function load(url, { connections = 50, duration = 10, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, duration, headers, pipelining: 1 }, (error, result) => {
+      if (error) reject(error);
+      else resolve({ rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx });
+    });
+  });
+}
+
+export function report(rows) {
+  const width = Math.max(...rows.map((r) => r.name.length));
+  for (const row of rows) {
+    console.log(
+      `${row.name.padEnd(width)}  ${Math.round(row.rps).toString().padStart(8)} req/s  p99 ${String(row.p99).padStart(4)} ms  errors ${row.errors}`,
+    );
+  }
+}

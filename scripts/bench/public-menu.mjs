@@ -1,0 +1,108 @@
+// npm run bench -- public-menu
+// The cached public menu next to a bare Fastify route that returns the same
+// menu as a pre-serialized string, in the same run, on the same machine.
+import { spawn } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, json, load, login, pin, report, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+async function seedMenu(url) {
+  const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
+  const auth = { authorization: `Bearer ${admin.token}` };
+  const slug = `bench-${Date.now().toString(36)}`;
+  const owner = { email: `${slug}@bench.test`, name: 'Bench Owner', password: 'bench-Owner-password-1' };
+  await json(`${url}/api/v1/sysadmin/restaurants`, {
+    method: 'POST',
+    headers: auth,
+    body: { name: 'Bench Café', slug, currency: 'USD', timezone: 'UTC', planCode: 'enterprise', owner },
+  });
+  const session = await login(url, owner.email, owner.password);
+  const headers = { authorization: `Bearer ${session.token}` };
+  for (let c = 0; c < 4; c++) {
+    const { body: category } = await json(`${url}/api/v1/menu/categories`, {
+      method: 'POST',
+      headers,
+      body: { name: `Category ${c}`, position: c },
+    });
+    for (let i = 0; i < 6; i++) {
+      await json(`${url}/api/v1/menu/items`, {
+        method: 'POST',
+        headers,
+        body: {
+          categoryId: category.id,
+          name: `Drink ${c}-${i}`,
+          description: 'Single-origin espresso with steamed milk',
+          price: 300 + i * 25,
+          taxRateBps: 1900,
+          position: i,
+          modifierGroups: [
+            {
+              name: 'Milk',
+              minSelect: 0,
+              maxSelect: 1,
+              options: [
+                { name: 'Oat', priceDelta: 60 },
+                { name: 'Almond', priceDelta: 60 },
+              ],
+            },
+          ],
+        },
+      });
+    }
+  }
+  return `${url}/api/v1/public/restaurants/${slug}/menu`;
+}
+
+async function startBare(body) {
+  const dir = mkdtempSync(join(tmpdir(), 'coffee-bare-'));
+  writeFileSync(join(dir, 'menu.json'), body);
+  const port = await freePort();
+  const source = `
+    const fastify = require(${JSON.stringify(join(process.cwd(), 'node_modules/fastify'))})();
+    const body = require('node:fs').readFileSync(${JSON.stringify(join(dir, 'menu.json'))}, 'utf8');
+    fastify.get('/menu', (req, reply) => { reply.header('content-type', 'application/json; charset=utf-8').send(body); });
+    fastify.listen({ port: ${port}, host: '127.0.0.1' });`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: 'inherit' });
+  const url = `http://127.0.0.1:${port}/menu`;
+  await waitForHttp(url);
+  return {
+    child,
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const api = await startApi();
+let bare;
+try {
+  const menuUrl = await seedMenu(api.url);
+  const menu = await (await fetch(menuUrl)).text();
+  bare = await startBare(menu);
+  const pinned = pin(api.child.pid, 0) && pin(bare.child.pid, 0) && pin(process.pid, 1);
+  console.log(
+    `public menu: ${menu.length} bytes; ${CONNECTIONS} connections, ${DURATION}s each; ${pinned ? 'servers on core 0, load on core 1' : 'no taskset: unpinned'}`,
+  );
+  console.log(
+    `mode: ${process.env.DATABASE_URL ? 'MariaDB' : 'embedded SQLite'}${process.env.REDIS_URL ? ' + Redis' : ', no Redis'}`,
+  );
+  await load(menuUrl, { connections: CONNECTIONS, duration: 2 }); // warm up
+  await load(bare.url, { connections: CONNECTIONS, duration: 2 });
+  const cached = await load(menuUrl, { connections: CONNECTIONS, duration: DURATION });
+  const baseline = await load(bare.url, { connections: CONNECTIONS, duration: DURATION });
+  report([
+    { name: 'bare Fastify, pre-serialized', ...baseline },
+    { name: 'API public menu (cached)', ...cached },
+  ]);
+  console.log(`ratio cached/bare: ${(cached.rps / baseline.rps).toFixed(2)} (target >= 0.50)`);
+} finally {
+  await bare?.stop();
+  await api.stop();
+}

@@ -1,0 +1,8 @@
+// npm run bench -- <name>: runs scripts/bench/<name>.mjs against the built API.
+const name = process.argv[2];
+const known = ['public-menu'];
+if (!known.includes(name)) {
+  console.error(`usage: npm run bench -- <${known.join('|')}>`);
+  process.exit(2);
+}
+await import(`./${name}.mjs`);
