@@ -15,6 +15,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${SERVICES_DIR:-$ROOT/.services}"
 DB_PORT="${SERVICES_DB_PORT:-33306}"
 REDIS_PORT="${SERVICES_REDIS_PORT:-36379}"
+# A port chosen earlier (because the default was taken) sticks to this state directory.
+[ -f "$STATE/mariadb/port" ] && DB_PORT="$(cat "$STATE/mariadb/port")"
+[ -f "$STATE/redis/port" ] && REDIS_PORT="$(cat "$STATE/redis/port")"
 DB_NAME="${SERVICES_DB_NAME:-coffee}"
 DB_USER="coffee"
 DB_PASS="coffee-local-only"
@@ -59,6 +62,15 @@ install_packages() {
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Prints a free loopback port, starting from $1 (another checkout's servers may hold the default).
+free_port() {
+  local port="$1"
+  while port_busy "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
 mysql_client() { "$(find_bin mariadb mysql)" --protocol=socket -S "$SOCKET" -uroot "$@"; }
 
 start_mariadb() {
@@ -68,6 +80,8 @@ start_mariadb() {
     return 0
   fi
   mkdir -p "$dir/data" "$dir/tmp"
+  DB_PORT="$(free_port "$DB_PORT")"
+  echo "$DB_PORT" >"$dir/port"
   if [ ! -d "$dir/data/mysql" ]; then
     log "initialising MariaDB data directory"
     "$(find_bin mariadb-install-db mysql_install_db)" --datadir="$dir/data" --user="$(id -un)" \
@@ -108,6 +122,8 @@ start_redis() {
     log "Redis already running on 127.0.0.1:$REDIS_PORT"
     return 0
   fi
+  REDIS_PORT="$(free_port "$REDIS_PORT")"
+  echo "$REDIS_PORT" >"$dir/port"
   log "starting Redis on 127.0.0.1:$REDIS_PORT"
   "$(find_bin redis-server)" --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$dir" \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --daemonize yes \

@@ -27,7 +27,13 @@ step "e2e tests on the embedded default (SQLite, no Redis)"
 env -u DATABASE_URL -u DB_HOST -u REDIS_URL "${JEST[@]}" --selectProjects e2e
 
 step "provisioning MariaDB + Redis"
-eval "$(bash scripts/services.sh up)"
+# Assigned first: a failing `up` must stop the run, not leave it on the embedded default.
+exports="$(bash scripts/services.sh up)"
+eval "$exports"
+if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
+  echo "scripts/services.sh did not provide DATABASE_URL and REDIS_URL" >&2
+  exit 1
+fi
 if [ "${KEEP_SERVICES:-0}" != "1" ]; then trap 'bash scripts/services.sh down' EXIT; fi
 
 step "migrations through the TypeORM CLI"
