@@ -10,7 +10,7 @@ import { freePort, json, load, login, pin, report, startApi, SYSADMIN, waitForHt
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-async function seedMenu(url) {
+export async function seedMenu(url) {
   const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
   const auth = { authorization: `Bearer ${admin.token}` };
   const slug = `bench-${Date.now().toString(36)}`;
@@ -80,29 +80,33 @@ async function startBare(body) {
   };
 }
 
-const api = await startApi();
-let bare;
-try {
-  const menuUrl = await seedMenu(api.url);
-  const menu = await (await fetch(menuUrl)).text();
-  bare = await startBare(menu);
-  const pinned = pin(api.child.pid, 0) && pin(bare.child.pid, 0) && pin(process.pid, 1);
-  console.log(
-    `public menu: ${menu.length} bytes; ${CONNECTIONS} connections, ${DURATION}s each; ${pinned ? 'servers on core 0, load on core 1' : 'no taskset: unpinned'}`,
-  );
-  console.log(
-    `mode: ${process.env.DATABASE_URL ? 'MariaDB' : 'embedded SQLite'}${process.env.REDIS_URL ? ' + Redis' : ', no Redis'}`,
-  );
-  await load(menuUrl, { connections: CONNECTIONS, duration: 2 }); // warm up
-  await load(bare.url, { connections: CONNECTIONS, duration: 2 });
-  const cached = await load(menuUrl, { connections: CONNECTIONS, duration: DURATION });
-  const baseline = await load(bare.url, { connections: CONNECTIONS, duration: DURATION });
-  report([
-    { name: 'bare Fastify, pre-serialized', ...baseline },
-    { name: 'API public menu (cached)', ...cached },
-  ]);
-  console.log(`ratio cached/bare: ${(cached.rps / baseline.rps).toFixed(2)} (target >= 0.50)`);
-} finally {
-  await bare?.stop();
-  await api.stop();
+if (process.argv[1]?.endsWith('run.mjs') || process.argv[1]?.endsWith('public-menu.mjs')) await main();
+
+async function main() {
+  const api = await startApi();
+  let bare;
+  try {
+    const menuUrl = await seedMenu(api.url);
+    const menu = await (await fetch(menuUrl)).text();
+    bare = await startBare(menu);
+    const pinned = pin(api.child.pid, 0) && pin(bare.child.pid, 0) && pin(process.pid, 1);
+    console.log(
+      `public menu: ${menu.length} bytes; ${CONNECTIONS} connections, ${DURATION}s each; ${pinned ? 'servers on core 0, load on core 1' : 'no taskset: unpinned'}`,
+    );
+    console.log(
+      `mode: ${process.env.DATABASE_URL ? 'MariaDB' : 'embedded SQLite'}${process.env.REDIS_URL ? ' + Redis' : ', no Redis'}`,
+    );
+    await load(menuUrl, { connections: CONNECTIONS, duration: 2 }); // warm up
+    await load(bare.url, { connections: CONNECTIONS, duration: 2 });
+    const cached = await load(menuUrl, { connections: CONNECTIONS, duration: DURATION });
+    const baseline = await load(bare.url, { connections: CONNECTIONS, duration: DURATION });
+    report([
+      { name: 'bare Fastify, pre-serialized', ...baseline },
+      { name: 'API public menu (cached)', ...cached },
+    ]);
+    console.log(`ratio cached/bare: ${(cached.rps / baseline.rps).toFixed(2)} (target >= 0.50)`);
+  } finally {
+    await bare?.stop();
+    await api.stop();
+  }
 }

@@ -4,9 +4,9 @@ import { RestaurantRepository } from '@coffee/tenancy';
 import { MenuVersions } from './menu-versions';
 import { PublicMenuBuilder } from './public-menu.builder';
 
-/** A rendered menu: the exact bytes to send and their ETag; `body` null means 404. */
+/** A rendered menu: the exact bytes to send (encoded once, not per request) and their ETag; `body` null means 404. */
 export interface RenderedMenu {
-  body: string | null;
+  body: Buffer | null;
   etag: string;
 }
 
@@ -90,8 +90,11 @@ export class PublicMenuCache {
     const redis = this.versions.shared;
     if (!redis) return null;
     try {
-      const raw = await redis.get(this.versions.key(restaurantId, `public:${version}`));
-      return raw ? (JSON.parse(raw) as RenderedMenu) : null;
+      // Stored as `<etag>\n<json>`, so a hit is one GET and no re-serialization.
+      const raw = await redis.getBuffer(this.versions.key(restaurantId, `public:${version}`));
+      if (!raw) return null;
+      const newline = raw.indexOf(10);
+      return { etag: raw.subarray(0, newline).toString(), body: raw.subarray(newline + 1) };
     } catch (error) {
       this.warn(error);
       return null;
@@ -122,6 +125,6 @@ export class PublicMenuCache {
 
 function render(menu: object | null): RenderedMenu {
   if (!menu) return { body: null, etag: '"missing"' };
-  const body = JSON.stringify(menu);
+  const body = Buffer.from(JSON.stringify(menu));
   return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }
