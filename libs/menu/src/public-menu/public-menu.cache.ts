@@ -91,7 +91,7 @@ export class PublicMenuCache {
     if (!redis) return null;
     try {
       // Stored as `<etag>\n<json>`, so a hit is one GET and no re-serialization.
-      const raw = await redis.getBuffer(this.versions.key(restaurantId, `public:${version}`));
+      const raw = await redis.getBuffer(this.versions.key(restaurantId, `public-v2:${version}`));
       if (!raw) return null;
       const newline = raw.indexOf(10);
       return { etag: raw.subarray(0, newline).toString(), body: raw.subarray(newline + 1) };
@@ -106,7 +106,7 @@ export class PublicMenuCache {
     if (!redis) return;
     try {
       await redis.set(
-        this.versions.key(restaurantId, `public:${version}`),
+        this.versions.key(restaurantId, `public-v2:${version}`),
         JSON.stringify(rendered),
         'EX',
         SHARED_TTL_SECONDS,
