@@ -105,12 +105,9 @@ export class PublicMenuCache {
     const redis = this.versions.shared;
     if (!redis) return;
     try {
-      await redis.set(
-        this.versions.key(restaurantId, `public-v2:${version}`),
-        JSON.stringify(rendered),
-        'EX',
-        SHARED_TTL_SECONDS,
-      );
+      if (!rendered.body) return;
+      const value = Buffer.concat([Buffer.from(`${rendered.etag}\n`), rendered.body]);
+      await redis.set(this.versions.key(restaurantId, `public-v2:${version}`), value, 'EX', SHARED_TTL_SECONDS);
     } catch (error) {
       this.warn(error);
     }
