@@ -5,6 +5,7 @@ import { buildDataSourceOptions } from '@coffee/database';
 import { ApiKeyEntity, RefreshTokenEntity } from '@coffee/auth';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
 import { MenuCategoryEntity, MenuItemEntity, ModifierGroupEntity, ModifierOptionEntity } from '@coffee/menu';
+import { OrderCounterEntity, OrderEntity, OrderLineEntity, OrderStatusChangeEntity } from '@coffee/orders';
 import { TableEntity } from '@coffee/tables';
 import { RestaurantEntity } from '@coffee/tenancy';
 import { UserEntity } from '@coffee/users';
@@ -21,6 +22,10 @@ export const ENTITIES = [
   ModifierGroupEntity,
   ModifierOptionEntity,
   TableEntity,
+  OrderEntity,
+  OrderLineEntity,
+  OrderStatusChangeEntity,
+  OrderCounterEntity,
 ];
 
 /** The DataSource the TypeORM CLI uses (`npm run migration:*`): the same options as the apps. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@coffee/auth';
 import { AppCacheModule } from '@coffee/cache';
@@ -10,6 +11,7 @@ import { IdempotencyModule } from '@coffee/idempotency';
 import { LoggingModule } from '@coffee/logging';
 import { MenuModule } from '@coffee/menu';
 import { MetricsModule } from '@coffee/metrics';
+import { OrdersModule } from '@coffee/orders';
 import { QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
 import { SysadminModule } from '@coffee/sysadmin';
@@ -21,6 +23,7 @@ import { UsersModule } from '@coffee/users';
 @Module({
   imports: [
     CoffeeConfigModule,
+    EventEmitterModule.forRoot(),
     LoggingModule,
     TenancyModule,
     DatabaseModule,
@@ -35,6 +38,7 @@ import { UsersModule } from '@coffee/users';
     SysadminModule,
     MenuModule,
     TablesModule,
+    OrdersModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })

@@ -1,11 +1,56 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, LessThan, type Repository } from 'typeorm';
+import { In, LessThan, type EntityManager, type Repository } from 'typeorm';
+import { isUniqueViolation } from '@coffee/common';
+import { newId } from '@coffee/database';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 @Injectable()
 export class IdempotencyKeyRepository {
   constructor(@InjectRepository(IdempotencyKeyEntity) private readonly keys: Repository<IdempotencyKeyEntity>) {}
+
+  /**
+   * Claims a key inside the caller's transaction, before any other write. A
+   * duplicate of a key in flight blocks on the unique index until that
+   * transaction ends, then gets the clash: returns false, and the caller reads
+   * the stored answer with {@link find}.
+   */
+  async claim(
+    manager: EntityManager,
+    restaurantId: string,
+    key: string,
+    requestHash: string,
+    ttlMs: number,
+  ): Promise<string | false> {
+    const id = newId();
+    try {
+      await manager.getRepository(IdempotencyKeyEntity).insert({
+        id,
+        restaurantId,
+        key,
+        requestHash,
+        status: 'in_progress',
+        responseStatus: null,
+        responseBody: null,
+        expiresAt: new Date(Date.now() + ttlMs),
+      });
+      return id;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async complete(manager: EntityManager, id: string, responseStatus: number, responseBody: string): Promise<void> {
+    await manager
+      .getRepository(IdempotencyKeyEntity)
+      .update({ id }, { status: 'completed', responseStatus, responseBody });
+  }
+
+  /** Pass the transaction's manager when inside one: a second pooled connection per request can starve the pool. */
+  find(restaurantId: string, key: string, manager?: EntityManager): Promise<IdempotencyKeyEntity | null> {
+    return (manager?.getRepository(IdempotencyKeyEntity) ?? this.keys).findOneBy({ restaurantId, key });
+  }
 
   /**
    * Deletes keys that expired before `now`, at most `batchSize` per statement so

@@ -1,6 +1,8 @@
 export * from './categories/menu-category.entity';
 export * from './dto/menu.dto';
 export * from './items/menu-item.entity';
+export type { ItemAggregate } from './items/menu-item.repository';
+export * from './items/menu-items.service';
 export * from './items/modifier.entities';
 export * from './menu.module';
 export * from './public-menu/menu-versions';

@@ -1,10 +1,12 @@
 import { CreateIdempotencyKeys1763800000000 } from './1763800000000-create-idempotency-keys';
 import { CreateTenancyAndAuth1763900000000 } from './1763900000000-create-tenancy-and-auth';
 import { CreateMenuAndTables1764000000000 } from './1764000000000-create-menu-and-tables';
+import { CreateOrders1764100000000 } from './1764100000000-create-orders';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
   CreateIdempotencyKeys1763800000000,
   CreateTenancyAndAuth1763900000000,
   CreateMenuAndTables1764000000000,
+  CreateOrders1764100000000,
 ];

@@ -93,6 +93,12 @@ export class MenuItemRepository {
     return repo.findOneBy({ restaurantId, id, deletedAt: IsNull() });
   }
 
+  findLiveByIds(restaurantId: string, ids: string[], manager?: EntityManager): Promise<MenuItemEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    const repo = manager ? manager.getRepository(MenuItemEntity) : this.items;
+    return repo.findBy({ restaurantId, id: In(ids), deletedAt: IsNull() });
+  }
+
   async list(
     restaurantId: string,
     filters: ItemFilters,

@@ -7,7 +7,13 @@ import { MenuCategoryRepository } from '../categories/menu-category.repository';
 import type { CreateItemDto, ItemResponse, ListItemsQueryDto, ModifierGroupDto, UpdateItemDto } from '../dto/menu.dto';
 import { toItemResponse } from '../mappers';
 import { MenuVersions } from '../public-menu/menu-versions';
-import { MenuItemRepository, type ItemData, type ItemSortField, type NewModifierGroup } from './menu-item.repository';
+import {
+  MenuItemRepository,
+  type ItemAggregate,
+  type ItemData,
+  type ItemSortField,
+  type NewModifierGroup,
+} from './menu-item.repository';
 
 const SORT_FIELDS: readonly ItemSortField[] = ['position', 'name', 'price', 'createdAt'];
 
@@ -123,6 +129,12 @@ export class MenuItemsService {
   async remove(principal: TenantPrincipal, id: string): Promise<void> {
     if (!(await this.items.softDelete(principal.restaurantId, id))) throw AppError.notFound('Item');
     await this.versions.bump(principal.restaurantId);
+  }
+
+  /** Live items of this restaurant with their modifiers, for pricing an order (unknown ids are simply absent). */
+  async findForOrder(restaurantId: string, ids: string[], manager?: EntityManager): Promise<ItemAggregate[]> {
+    const items = await this.items.findLiveByIds(restaurantId, ids, manager);
+    return this.items.withModifiers(restaurantId, items, manager);
   }
 
   private async load(restaurantId: string, id: string): Promise<ItemResponse> {

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AppError } from '@coffee/common';
+import { TransactionRunner } from '@coffee/database';
+import type { TenantPrincipal } from '@coffee/tenancy';
+import { assertTransition } from './domain/order-status';
+import type { ChangeStatusDto, OrderResponse } from './dto/order.dto';
+import type { OrderEntity } from './order.entities';
+import { toOrderResponse } from './order.mapper';
+import { OrderRepository } from './order.repository';
+import type { OrderEvent } from './place-order.usecase';
+
+const CAN_CANCEL = new Set(['owner', 'manager']);
+
+/** Moves an order along the workflow, records the change, and answers with the order. */
+@Injectable()
+export class ChangeOrderStatusUseCase {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly orders: OrderRepository,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async execute(principal: TenantPrincipal, id: string, dto: ChangeStatusDto): Promise<OrderResponse> {
+    const restaurantId = principal.restaurantId;
+    const response = await this.transactions.run(async (manager) => {
+      const order = await this.orders.find(restaurantId, id, manager);
+      if (!order) throw AppError.notFound('Order');
+      assertTransition(order.status, dto.status, order.type);
+      const patch: Partial<OrderEntity> = { status: dto.status };
+      if (dto.status === 'cancelled') {
+        if (!CAN_CANCEL.has(principal.role)) throw AppError.forbidden('Only owners and managers can cancel orders');
+        if (!dto.reason)
+          throw AppError.validation([{ field: 'reason', message: 'reason is required to cancel an order' }]);
+        patch.cancelledAt = new Date();
+      }
+      if (dto.status === 'paid') {
+        if (!dto.paymentMethod)
+          throw AppError.validation([{ field: 'paymentMethod', message: 'paymentMethod is required to pay an order' }]);
+        const tip = dto.tip ?? 0;
+        patch.paymentMethod = dto.paymentMethod;
+        patch.tip = tip;
+        patch.total = order.subtotal + order.tax - order.discount + tip;
+        patch.paidAt = new Date();
+      } else if (dto.paymentMethod !== undefined || dto.tip !== undefined) {
+        throw AppError.validation([
+          {
+            field: dto.paymentMethod !== undefined ? 'paymentMethod' : 'tip',
+            message: 'only a payment takes paymentMethod and tip',
+          },
+        ]);
+      }
+      if (!(await this.orders.updateIfCurrent(manager, restaurantId, id, order.status, dto.version, patch))) {
+        throw AppError.conflict('The order was changed by someone else; reload it and try again');
+      }
+      await this.orders.appendHistory(manager, {
+        restaurantId,
+        orderId: id,
+        fromStatus: order.status,
+        toStatus: dto.status,
+        changedBy: principal.userId ?? principal.apiKeyId,
+        reason: dto.reason ?? null,
+      });
+      const updated = await this.orders.find(restaurantId, id, manager);
+      const lines = (await this.orders.linesOf(restaurantId, [id], manager)).get(id) ?? [];
+      return toOrderResponse(updated!, lines);
+    });
+    this.events.emit('order.status_changed', {
+      restaurantId,
+      orderId: id,
+      status: response.status,
+    } satisfies OrderEvent);
+    return response;
+  }
+}

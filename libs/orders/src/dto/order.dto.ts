@@ -1,0 +1,213 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  ORDER_STATUSES,
+  ORDER_TYPES,
+  PAYMENT_METHODS,
+  type OrderStatus,
+  type OrderType,
+  type PaymentMethod,
+} from '../domain/order-status';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class OrderLineDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  menuItemId!: string;
+
+  @ApiProperty({ minimum: 1, maximum: 99 })
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  quantity!: number;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true })
+  modifierOptionIds?: string[];
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  notes?: string;
+}
+
+export class PlaceOrderDto {
+  @ApiProperty({ enum: ORDER_TYPES })
+  @IsIn(ORDER_TYPES)
+  type!: OrderType;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for dine_in: an active table' })
+  @IsOptional()
+  @IsUUID()
+  tableId?: string;
+
+  @ApiPropertyOptional({ maxLength: 120 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  customerName?: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  notes?: string;
+
+  @ApiProperty({ type: [OrderLineDto], minItems: 1, maxItems: 100 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
+  items!: OrderLineDto[];
+}
+
+export class ChangeStatusDto {
+  @ApiProperty({ enum: ORDER_STATUSES })
+  @IsIn(ORDER_STATUSES)
+  status!: OrderStatus;
+
+  @ApiPropertyOptional({ description: 'The version you read; a stale one answers 409 CONFLICT' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ApiPropertyOptional({ description: 'Required when cancelling' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
+
+  @ApiPropertyOptional({ enum: PAYMENT_METHODS, description: 'Required when paying' })
+  @IsOptional()
+  @IsIn(PAYMENT_METHODS)
+  paymentMethod?: PaymentMethod;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'Minor units, when paying' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  tip?: number;
+}
+
+export class ListOrdersQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Ignored with cursor' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+
+  @ApiPropertyOptional({ description: 'meta.nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Comma list of statuses' })
+  @IsOptional()
+  @Matches(/^(pending|preparing|ready|served|paid|cancelled)(,(pending|preparing|ready|served|paid|cancelled))*$/, {
+    message: 'status must be a comma list of pending, preparing, ready, served, paid, cancelled',
+  })
+  status?: string;
+
+  @ApiPropertyOptional({ enum: ORDER_TYPES })
+  @IsOptional()
+  @IsIn(ORDER_TYPES)
+  type?: OrderType;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  tableId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'createdAt from (inclusive)' })
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'createdAt to (inclusive)' })
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['-createdAt'], default: '-createdAt' })
+  @IsOptional()
+  @IsIn(['-createdAt'])
+  sort?: string;
+}
+
+export class OrderModifierResponse {
+  @ApiProperty({ format: 'uuid' }) optionId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() priceDelta!: number;
+}
+
+export class OrderLineResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) menuItemId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() unitPrice!: number;
+  @ApiProperty() quantity!: number;
+  @ApiProperty({ type: [OrderModifierResponse] }) modifiers!: OrderModifierResponse[];
+  @ApiProperty() lineTotal!: number;
+  @ApiProperty({ nullable: true, type: String }) notes!: string | null;
+}
+
+export class OrderResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() number!: number;
+  @ApiProperty({ enum: ORDER_TYPES }) type!: OrderType;
+  @ApiProperty({ enum: ORDER_STATUSES }) status!: OrderStatus;
+  @ApiProperty({ nullable: true, type: String }) tableId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) customerName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) notes!: string | null;
+  @ApiProperty({ type: [OrderLineResponse] }) items!: OrderLineResponse[];
+  @ApiProperty() subtotal!: number;
+  @ApiProperty() tax!: number;
+  @ApiProperty() discount!: number;
+  @ApiProperty() tip!: number;
+  @ApiProperty() total!: number;
+  @ApiProperty({ enum: PAYMENT_METHODS, nullable: true }) paymentMethod!: PaymentMethod | null;
+  @ApiProperty() version!: number;
+  @ApiProperty({ nullable: true, type: String }) createdBy!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) paidAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt!: string | null;
+}

@@ -1,0 +1,5 @@
+export * from './domain/order-status';
+export * from './domain/pricing';
+export * from './dto/order.dto';
+export * from './order.entities';
+export * from './orders.module';

@@ -1,0 +1,36 @@
+import type { OrderLineResponse, OrderResponse } from './dto/order.dto';
+import type { OrderEntity, OrderLineEntity } from './order.entities';
+
+export function toOrderResponse(order: OrderEntity, lines: OrderLineEntity[]): OrderResponse {
+  return {
+    id: order.id,
+    number: order.number,
+    type: order.type,
+    status: order.status,
+    tableId: order.tableId,
+    customerName: order.customerName,
+    notes: order.notes,
+    items: lines.map((line): OrderLineResponse => ({
+      id: line.id,
+      menuItemId: line.menuItemId,
+      name: line.name,
+      unitPrice: line.unitPrice,
+      quantity: line.quantity,
+      modifiers: JSON.parse(line.modifiers) as OrderLineResponse['modifiers'],
+      lineTotal: line.lineTotal,
+      notes: line.notes,
+    })),
+    subtotal: order.subtotal,
+    tax: order.tax,
+    discount: order.discount,
+    tip: order.tip,
+    total: order.total,
+    paymentMethod: order.paymentMethod,
+    version: order.version,
+    createdBy: order.createdBy,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+    paidAt: order.paidAt ? order.paidAt.toISOString() : null,
+    cancelledAt: order.cancelledAt ? order.cancelledAt.toISOString() : null,
+  };
+}

@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type EntityManager, type Repository } from 'typeorm';
+import { isUniqueViolation } from '@coffee/common';
+import { newId } from '@coffee/database';
+import type { OrderStatus, OrderType } from './domain/order-status';
+import { OrderCounterEntity, OrderEntity, OrderLineEntity, OrderStatusChangeEntity } from './order.entities';
+
+export interface OrderFilters {
+  statuses?: OrderStatus[];
+  type?: OrderType;
+  tableId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** A position in `(created_at DESC, id DESC)` order, for keyset paging. */
+export interface OrderCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** Orders of one restaurant: every method takes the restaurant id first. */
+@Injectable()
+export class OrderRepository {
+  constructor(@InjectRepository(OrderEntity) private readonly orders: Repository<OrderEntity>) {}
+
+  /**
+   * The next daily number for a restaurant and local date, gap-free under
+   * concurrency: `UPDATE … SET last_number = last_number + 1` holds the row
+   * lock until the placing transaction ends; the first order of a day inserts
+   * the row (a lost insert race falls back to the update).
+   */
+  async nextNumber(manager: EntityManager, restaurantId: string, businessDate: string): Promise<number> {
+    const counters = manager.getRepository(OrderCounterEntity);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const bumped = await counters
+        .createQueryBuilder()
+        .update(OrderCounterEntity)
+        .set({ lastNumber: () => 'last_number + 1' })
+        .where('restaurant_id = :restaurantId AND business_date = :businessDate', { restaurantId, businessDate })
+        .execute();
+      if ((bumped.affected ?? 0) === 1) {
+        const row = await counters.findOneByOrFail({ restaurantId, businessDate });
+        return row.lastNumber;
+      }
+      try {
+        await counters.insert({ restaurantId, businessDate, lastNumber: 1 });
+        return 1;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    throw new Error('Could not allocate an order number');
+  }
+
+  async insert(
+    manager: EntityManager,
+    order: Omit<OrderEntity, 'assignId'>,
+    lines: Omit<OrderLineEntity, 'createdAt' | 'updatedAt' | 'assignId'>[],
+  ): Promise<void> {
+    await manager.getRepository(OrderEntity).insert(order);
+    await manager.getRepository(OrderLineEntity).insert(lines);
+  }
+
+  async appendHistory(
+    manager: EntityManager,
+    change: Pick<
+      OrderStatusChangeEntity,
+      'restaurantId' | 'orderId' | 'fromStatus' | 'toStatus' | 'changedBy' | 'reason'
+    >,
+  ): Promise<void> {
+    await manager.getRepository(OrderStatusChangeEntity).insert({ id: newId(), ...change });
+  }
+
+  find(restaurantId: string, id: string, manager?: EntityManager): Promise<OrderEntity | null> {
+    return (manager?.getRepository(OrderEntity) ?? this.orders).findOneBy({ restaurantId, id });
+  }
+
+  /** Lines of many orders in one query, in order. */
+  async linesOf(
+    restaurantId: string,
+    orderIds: string[],
+    manager?: EntityManager,
+  ): Promise<Map<string, OrderLineEntity[]>> {
+    const byOrder = new Map<string, OrderLineEntity[]>(orderIds.map((id) => [id, []]));
+    if (orderIds.length === 0) return byOrder;
+    const lines = await (manager ?? this.orders.manager).getRepository(OrderLineEntity).find({
+      where: { restaurantId, orderId: In(orderIds) },
+      order: { orderId: 'ASC', position: 'ASC' },
+    });
+    for (const line of lines) byOrder.get(line.orderId)?.push(line);
+    return byOrder;
+  }
+
+  /**
+   * Applies a status change only if the order is still in `from` (and at
+   * `version`, when given), so two clerks cannot both move it.
+   */
+  async updateIfCurrent(
+    manager: EntityManager,
+    restaurantId: string,
+    id: string,
+    from: OrderStatus,
+    version: number | undefined,
+    patch: Partial<OrderEntity>,
+  ): Promise<boolean> {
+    const query = manager
+      .createQueryBuilder()
+      .update(OrderEntity)
+      .set({ ...patch, version: () => 'version + 1' })
+      .where('id = :id AND restaurant_id = :restaurantId AND status = :from', { id, restaurantId, from });
+    if (version !== undefined) query.andWhere('version = :version', { version });
+    const result = await query.execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  history(restaurantId: string, orderId: string): Promise<OrderStatusChangeEntity[]> {
+    return this.orders.manager.getRepository(OrderStatusChangeEntity).find({
+      where: { restaurantId, orderId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /**
+   * A page in `created_at DESC, id DESC` order. After a cursor the condition is
+   * written as `created_at <= ? AND (created_at < ? OR id < ?)`: MariaDB turns
+   * that into a range on (restaurant_id, created_at, id), which the row-value
+   * form `(created_at, id) < (?, ?)` is not.
+   */
+  async page(
+    restaurantId: string,
+    filters: OrderFilters,
+    limit: number,
+    after: OrderCursor | null,
+    offset: number,
+  ): Promise<OrderEntity[]> {
+    const query = this.orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
+    this.applyFilters(query, filters);
+    if (after) {
+      query
+        .andWhere('o.created_at <= :cursorAt', { cursorAt: after.createdAt })
+        .andWhere('(o.created_at < :cursorAt OR o.id < :cursorId)', { cursorId: after.id });
+    }
+    query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit);
+    if (!after && offset > 0) query.offset(offset);
+    return query.getMany();
+  }
+
+  count(restaurantId: string, filters: OrderFilters): Promise<number> {
+    const query = this.orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
+    this.applyFilters(query, filters);
+    return query.getCount();
+  }
+
+  /** Open orders, oldest first, for the kitchen display. */
+  open(restaurantId: string, statuses: readonly OrderStatus[]): Promise<OrderEntity[]> {
+    return this.orders.find({
+      where: { restaurantId, status: In([...statuses]) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: 200,
+    });
+  }
+
+  private applyFilters(query: ReturnType<Repository<OrderEntity>['createQueryBuilder']>, filters: OrderFilters): void {
+    if (filters.statuses?.length) query.andWhere('o.status IN (:...statuses)', { statuses: filters.statuses });
+    if (filters.type) query.andWhere('o.type = :type', { type: filters.type });
+    if (filters.tableId) query.andWhere('o.table_id = :tableId', { tableId: filters.tableId });
+    if (filters.from) query.andWhere('o.created_at >= :from', { from: filters.from });
+    if (filters.to) query.andWhere('o.created_at <= :to', { to: filters.to });
+  }
+}

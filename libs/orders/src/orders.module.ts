@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyModule } from '@coffee/idempotency';
+import { MenuModule } from '@coffee/menu';
+import { TablesModule } from '@coffee/tables';
+import { ChangeOrderStatusUseCase } from './change-status.usecase';
+import { OrderCounterEntity, OrderEntity, OrderLineEntity, OrderStatusChangeEntity } from './order.entities';
+import { OrderRepository } from './order.repository';
+import { OrdersController } from './orders.controller';
+import { OrdersService } from './orders.service';
+import { PlaceOrderUseCase } from './place-order.usecase';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([OrderEntity, OrderLineEntity, OrderStatusChangeEntity, OrderCounterEntity]),
+    IdempotencyModule,
+    MenuModule,
+    TablesModule,
+  ],
+  controllers: [OrdersController],
+  providers: [OrderRepository, OrdersService, PlaceOrderUseCase, ChangeOrderStatusUseCase],
+})
+export class OrdersModule {}

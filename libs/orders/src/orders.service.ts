@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, type FieldError, type Page } from '@coffee/common';
+import type { TenantPrincipal } from '@coffee/tenancy';
+import { OPEN_STATUSES, type OrderStatus } from './domain/order-status';
+import type { ListOrdersQueryDto, OrderResponse } from './dto/order.dto';
+import { toOrderResponse } from './order.mapper';
+import type { OrderEntity } from './order.entities';
+import { OrderRepository, type OrderCursor, type OrderFilters } from './order.repository';
+
+export interface HistoryEntry {
+  from: OrderStatus | null;
+  to: OrderStatus;
+  by: string | null;
+  at: string;
+  reason: string | null;
+}
+
+function encodeCursor(order: OrderEntity): string {
+  return Buffer.from(`${order.createdAt.toISOString()}|${order.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): OrderCursor {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+    throw AppError.validation([{ field: 'cursor', message: 'cursor must be a meta.nextCursor value' }]);
+  }
+  return { createdAt, id };
+}
+
+/** Reading orders: lists with keyset paging, one order, its history, the kitchen view. */
+@Injectable()
+export class OrdersService {
+  constructor(private readonly orders: OrderRepository) {}
+
+  async list(principal: TenantPrincipal, query: ListOrdersQueryDto): Promise<Page<OrderResponse>> {
+    const filters = this.filters(query);
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const rows = await this.orders.page(principal.restaurantId, filters, query.limit + 1, after, query.offset);
+    const hasMore = rows.length > query.limit;
+    const pageRows = rows.slice(0, query.limit);
+    const lines = await this.orders.linesOf(
+      principal.restaurantId,
+      pageRows.map((order) => order.id),
+    );
+    const total = after ? null : await this.orders.count(principal.restaurantId, filters);
+    return {
+      items: pageRows.map((order) => toOrderResponse(order, lines.get(order.id) ?? [])),
+      meta: {
+        limit: query.limit,
+        offset: after ? 0 : query.offset,
+        total,
+        hasMore,
+        nextCursor: hasMore && pageRows.length > 0 ? encodeCursor(pageRows[pageRows.length - 1]) : null,
+      },
+    };
+  }
+
+  async get(principal: TenantPrincipal, id: string): Promise<OrderResponse> {
+    const order = await this.orders.find(principal.restaurantId, id);
+    if (!order) throw AppError.notFound('Order');
+    const lines = await this.orders.linesOf(principal.restaurantId, [id]);
+    return toOrderResponse(order, lines.get(id) ?? []);
+  }
+
+  async history(principal: TenantPrincipal, id: string): Promise<{ items: HistoryEntry[] }> {
+    if (!(await this.orders.find(principal.restaurantId, id))) throw AppError.notFound('Order');
+    const changes = await this.orders.history(principal.restaurantId, id);
+    return {
+      items: changes.map((change) => ({
+        from: change.fromStatus,
+        to: change.toStatus,
+        by: change.changedBy,
+        at: change.createdAt.toISOString(),
+        reason: change.reason,
+      })),
+    };
+  }
+
+  async kitchen(principal: TenantPrincipal): Promise<{ items: OrderResponse[] }> {
+    const open = await this.orders.open(principal.restaurantId, OPEN_STATUSES);
+    const lines = await this.orders.linesOf(
+      principal.restaurantId,
+      open.map((order) => order.id),
+    );
+    return { items: open.map((order) => toOrderResponse(order, lines.get(order.id) ?? [])) };
+  }
+
+  private filters(query: ListOrdersQueryDto): OrderFilters {
+    const errors: FieldError[] = [];
+    const from = query.from ? new Date(query.from) : undefined;
+    const to = query.to ? new Date(query.to) : undefined;
+    if (from && to && from > to) errors.push({ field: 'from', message: 'from must not be after to' });
+    if (errors.length > 0) throw AppError.validation(errors);
+    return {
+      ...(query.status && { statuses: query.status.split(',') as OrderStatus[] }),
+      ...(query.type && { type: query.type }),
+      ...(query.tableId && { tableId: query.tableId }),
+      ...(from && { from }),
+      ...(to && { to }),
+    };
+  }
+}
