@@ -12,6 +12,9 @@ const PRODUCTION = {
   CORS_ORIGINS: 'https://admin.example.test',
 };
 
+// Spawns real processes (Nest boot, argon2): slow on a loaded 2-core machine.
+jest.setTimeout(90_000);
+
 describe('process lifecycle (the built API, run as an operator runs it)', () => {
   describe('configuration refused at boot in production', () => {
     it.each([

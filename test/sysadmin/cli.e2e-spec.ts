@@ -21,6 +21,9 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
+// Spawns real processes (Nest boot, argon2): slow on a loaded 2-core machine.
+jest.setTimeout(90_000);
+
 describe('npm run cli -- create-sysadmin', () => {
   const env = baseEnv();
   let api: TestApi | undefined;
