@@ -1,0 +1,114 @@
+// npm run seed:load -- --orders 1000000 [--days 365]
+// Fills MariaDB (DATABASE_URL) with one restaurant and many paid orders, with
+// multi-row INSERTs, for the benchmarks. Prints the restaurant's slug and the
+// owner's credentials.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { createConnection } from 'mysql2/promise';
+import { hash } from '@node-rs/argon2';
+import { v7 as uuidv7 } from 'uuid';
+
+const { values } = parseArgs({
+  options: { orders: { type: 'string', default: '100000' }, days: { type: 'string', default: '365' } },
+});
+const ORDERS = Number(values.orders);
+const DAYS = Number(values.days);
+const BATCH = 2000;
+
+if (!process.env.DATABASE_URL) {
+  console.error('seed:load needs MariaDB: eval "$(bash scripts/services.sh up)" && npm run migration:run first');
+  process.exit(2);
+}
+const url = new URL(process.env.DATABASE_URL);
+const db = await createConnection({
+  host: url.hostname,
+  port: Number(url.port || 3306),
+  user: decodeURIComponent(url.username),
+  password: decodeURIComponent(url.password),
+  database: url.pathname.slice(1),
+  timezone: 'Z',
+});
+
+const slug = `load-${randomBytes(4).toString('hex')}`;
+const owner = { email: `${slug}@load.test`, password: 'load-Owner-password-1' };
+const restaurantId = uuidv7();
+await db.query(
+  'INSERT INTO restaurants (id, name, slug, currency, timezone, status, plan_code) VALUES (?,?,?,?,?,?,?)',
+  [restaurantId, 'Load Café', slug, 'USD', 'UTC', 'active', 'enterprise'],
+);
+await db.query(
+  'INSERT INTO users (id, restaurant_id, email, name, role, password_hash, is_active) VALUES (?,?,?,?,?,?,1)',
+  [
+    uuidv7(),
+    restaurantId,
+    owner.email,
+    'Load Owner',
+    'owner',
+    await hash(owner.password, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 }),
+  ],
+);
+const categoryId = uuidv7();
+await db.query(
+  'INSERT INTO menu_categories (id, restaurant_id, name, description, position, is_active, alive) VALUES (?,?,?,?,0,1,1)',
+  [categoryId, restaurantId, 'All', ''],
+);
+const items = Array.from({ length: 10 }, (_, i) => ({ id: uuidv7(), name: `Item ${i}`, price: 200 + i * 50 }));
+await db.query(
+  'INSERT INTO menu_items (id, restaurant_id, category_id, name, description, price, tax_rate_bps, is_available, position, version, alive) VALUES ?',
+  [items.map((item, i) => [item.id, restaurantId, categoryId, item.name, '', item.price, 1000, 1, i, 1, 1])],
+);
+
+const start = Date.now() - DAYS * 86_400_000;
+const step = (DAYS * 86_400_000) / ORDERS;
+const perDay = new Map();
+const began = Date.now();
+for (let done = 0; done < ORDERS; done += BATCH) {
+  const orders = [];
+  const lines = [];
+  for (let i = done; i < Math.min(done + BATCH, ORDERS); i++) {
+    const at = new Date(start + i * step);
+    const day = at.toISOString().slice(0, 10);
+    const number = (perDay.get(day) ?? 0) + 1;
+    perDay.set(day, number);
+    const item = items[i % items.length];
+    const quantity = (i % 3) + 1;
+    const lineTotal = item.price * quantity;
+    const tax = Math.floor((lineTotal * 1000 + 5000) / 10000);
+    const id = uuidv7();
+    orders.push([
+      id,
+      restaurantId,
+      number,
+      day,
+      'takeaway',
+      'paid',
+      lineTotal,
+      tax,
+      0,
+      0,
+      lineTotal + tax,
+      'card',
+      2,
+      at,
+      at,
+      at,
+    ]);
+    lines.push([uuidv7(), restaurantId, id, item.id, item.name, item.price, quantity, lineTotal, tax, '[]', 0, at, at]);
+  }
+  await db.query(
+    'INSERT INTO orders (id, restaurant_id, number, business_date, type, status, subtotal, tax, discount, tip, total, payment_method, version, paid_at, created_at, updated_at) VALUES ?',
+    [orders],
+  );
+  await db.query(
+    'INSERT INTO order_lines (id, restaurant_id, order_id, menu_item_id, name, unit_price, quantity, line_total, tax, modifiers, position, created_at, updated_at) VALUES ?',
+    [lines],
+  );
+  if ((done / BATCH) % 50 === 0) process.stderr.write(`\r${done + orders.length} orders`);
+}
+await db.query('INSERT INTO order_counters (restaurant_id, business_date, last_number) VALUES ?', [
+  [...perDay].map(([day, n]) => [restaurantId, day, n]),
+]);
+await db.end();
+const seconds = (Date.now() - began) / 1000;
+console.error(`\r${ORDERS} orders in ${seconds.toFixed(1)} s (${Math.round(ORDERS / seconds)}/s)`);
+console.log(JSON.stringify({ restaurantId, slug, email: owner.email, password: owner.password }));
