@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '@coffee/common';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -117,22 +118,7 @@ export class ChangeStatusDto {
   tip?: number;
 }
 
-export class ListOrdersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Ignored with cursor' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset: number = 0;
-
+export class ListOrdersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'meta.nextCursor of the previous page' })
   @IsOptional()
   @IsString()
@@ -166,10 +152,10 @@ export class ListOrdersQueryDto {
   @IsISO8601()
   to?: string;
 
-  @ApiPropertyOptional({ enum: ['-createdAt'], default: '-createdAt' })
+  @ApiPropertyOptional({ enum: ['-createdAt'], default: '-createdAt', description: 'Orders are listed newest first' })
   @IsOptional()
   @IsIn(['-createdAt'])
-  sort?: string;
+  declare sort?: string;
 }
 
 export class OrderModifierResponse {
