@@ -1,21 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import request from 'supertest';
-import { seedRestaurant, TEST_PASSWORD, uniqueEmail, type SeededRestaurant } from '../factories/restaurant.factory';
-import { BrowserSession, bearer } from '../support/session';
+import { randomUUID } from 'node:crypto';
+import { idempotencyKey as key, place, seedShop, takeaway } from '../factories/shop.factory';
 import { startTestApi, type TestApi } from '../support/test-app';
 
-interface Shop {
-  cafe: SeededRestaurant;
-  owner: BrowserSession;
-  staff: BrowserSession;
-  latte: { id: string; groups: { id: string; options: { id: string; name: string }[] }[] };
-  cookie: { id: string };
-  tableId: string;
-}
-
-const key = () => `key-${randomBytes(8).toString('hex')}`;
-
-describe('orders: placement, pricing, numbering, workflow, reads', () => {
+describe('orders: placement, pricing, numbering, workflow', () => {
   let api: TestApi;
 
   beforeAll(async () => {
@@ -26,80 +13,7 @@ describe('orders: placement, pricing, numbering, workflow, reads', () => {
     await api.close();
   });
 
-  /** A restaurant with a latte (milk: optional one of two; size: exactly one), a cookie and a table. */
-  async function shop(): Promise<Shop> {
-    const cafe = await seedRestaurant(api.app);
-    const owner = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
-    const staffEmail = uniqueEmail('staff');
-    await owner
-      .post('/api/v1/users', { email: staffEmail, name: 'Sam', role: 'staff', password: TEST_PASSWORD })
-      .expect(201);
-    const staff = await BrowserSession.login(api.server, staffEmail, TEST_PASSWORD);
-    const categoryId = (await owner.post('/api/v1/menu/categories', { name: 'All' }).expect(201)).body.id as string;
-    const latte = await owner
-      .post('/api/v1/menu/items', {
-        categoryId,
-        name: 'Latte',
-        price: 450,
-        taxRateBps: 1900,
-        modifierGroups: [
-          {
-            name: 'Milk',
-            minSelect: 0,
-            maxSelect: 1,
-            options: [
-              { name: 'Oat', priceDelta: 60 },
-              { name: 'Almond', priceDelta: 70 },
-            ],
-          },
-          {
-            name: 'Size',
-            minSelect: 1,
-            maxSelect: 1,
-            options: [
-              { name: 'Small', priceDelta: 0 },
-              { name: 'Large', priceDelta: 100 },
-            ],
-          },
-        ],
-      })
-      .expect(201);
-    const cookie = await owner
-      .post('/api/v1/menu/items', { categoryId, name: 'Cookie', price: 250, taxRateBps: 500 })
-      .expect(201);
-    const table = await owner.post('/api/v1/tables', { label: 'T1' }).expect(201);
-    return {
-      cafe,
-      owner,
-      staff,
-      latte: { id: latte.body.id, groups: latte.body.modifierGroups },
-      cookie: { id: cookie.body.id },
-      tableId: table.body.id,
-    };
-  }
-
-  const place = (session: BrowserSession, body: object, idempotencyKey: string | null = key()) => {
-    const req = session.write('post', '/api/v1/orders');
-    return (idempotencyKey === null ? req : req.set('Idempotency-Key', idempotencyKey)).send(body);
-  };
-
-  function takeaway(s: Shop, extra: object = {}) {
-    const [milk, size] = s.latte.groups;
-    return {
-      type: 'takeaway',
-      customerName: 'Ana',
-      items: [
-        {
-          menuItemId: s.latte.id,
-          quantity: 2,
-          modifierOptionIds: [milk.options[0].id, size.options[1].id],
-          notes: 'extra hot',
-        },
-        { menuItemId: s.cookie.id, quantity: 1 },
-      ],
-      ...extra,
-    };
-  }
+  const shop = () => seedShop(api.app, api.server);
 
   describe('placement and pricing', () => {
     it('prices on the server, snapshots lines and answers 201 with the contract shape', async () => {
@@ -368,87 +282,6 @@ describe('orders: placement, pricing, numbering, workflow, reads', () => {
         .post(`/api/v1/orders/${order.id}/status`, { status: 'cancelled', reason: 'x', version: 1 })
         .expect(409);
       expect(stale.body.code).toBe('CONFLICT');
-    });
-  });
-
-  describe('reads', () => {
-    it('pages newest first by cursor, with filters, and shows the kitchen oldest first', async () => {
-      const s = await shop();
-      const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await place(s.staff, takeaway(s)).expect(201)).body.id as string);
-      const dine = (
-        await place(s.staff, {
-          type: 'dine_in',
-          tableId: s.tableId,
-          items: [{ menuItemId: s.cookie.id, quantity: 1 }],
-        }).expect(201)
-      ).body.id as string;
-      ids.push(dine);
-      const first = await s.owner.get('/api/v1/orders?limit=4').expect(200);
-      expect(first.body.meta).toMatchObject({ limit: 4, total: 6, hasMore: true, nextCursor: expect.any(String) });
-      const second = await s.owner.get(`/api/v1/orders?limit=4&cursor=${first.body.meta.nextCursor}`).expect(200);
-      expect(second.body.meta).toMatchObject({ total: null, hasMore: false, nextCursor: null });
-      const seen = [...first.body.items, ...second.body.items].map((o: { id: string }) => o.id);
-      expect(seen).toEqual([...ids].reverse());
-      expect(first.body.items[0].items.length).toBeGreaterThan(0);
-
-      expect((await s.owner.get('/api/v1/orders?type=dine_in')).body.items.map((o: { id: string }) => o.id)).toEqual([
-        dine,
-      ]);
-      expect((await s.owner.get(`/api/v1/orders?tableId=${s.tableId}`)).body.meta.total).toBe(1);
-      await s.staff.post(`/api/v1/orders/${ids[0]}/status`, { status: 'preparing' }).expect(200);
-      await s.owner.post(`/api/v1/orders/${ids[1]}/status`, { status: 'cancelled', reason: 'test' }).expect(200);
-      expect((await s.owner.get('/api/v1/orders?status=preparing,cancelled')).body.meta.total).toBe(2);
-      const kitchen = await s.staff.get('/api/v1/orders/kitchen').expect(200);
-      expect(Object.keys(kitchen.body)).toEqual(['items']);
-      expect(kitchen.body.items.map((o: { id: string }) => o.id)).toEqual(ids.filter((id) => id !== ids[1]));
-      for (const query of ['limit=0', 'limit=101', 'status=done', 'sort=total', 'cursor=garbage', 'from=yesterday']) {
-        expect((await s.owner.get(`/api/v1/orders?${query}`)).status).toBe(422);
-      }
-    });
-
-    it('keeps restaurants apart: another restaurant’s order is 404 everywhere', async () => {
-      const s = await shop();
-      const t = await shop();
-      const theirs = (await place(t.owner, takeaway(t)).expect(201)).body.id as string;
-      for (const res of [
-        await s.owner.get(`/api/v1/orders/${theirs}`),
-        await s.owner.get(`/api/v1/orders/${theirs}/history`),
-        await s.owner.post(`/api/v1/orders/${theirs}/status`, { status: 'preparing' }),
-      ]) {
-        expect(res.status).toBe(404);
-        expect(res.body.code).toBe('NOT_FOUND');
-      }
-      expect((await s.owner.get('/api/v1/orders')).body.meta.total).toBe(0);
-      expect((await t.owner.get(`/api/v1/orders/${theirs}`)).body.status).toBe('pending');
-    });
-
-    it('API keys: orders:read reads, orders:write places, nothing else passes', async () => {
-      const s = await shop();
-      const reader = (await s.owner.post('/api/v1/api-keys', { name: 'R', scopes: ['orders:read'] }).expect(201)).body
-        .key as string;
-      const writer = (await s.owner.post('/api/v1/api-keys', { name: 'W', scopes: ['orders:write'] }).expect(201)).body
-        .key as string;
-      const placed = await bearer(api.server, writer)
-        .post('/api/v1/orders', takeaway(s))
-        .set('Idempotency-Key', key())
-        .expect(201);
-      expect((await bearer(api.server, reader).get('/api/v1/orders').expect(200)).body.meta.total).toBe(1);
-      expect(
-        (await bearer(api.server, reader).post('/api/v1/orders', takeaway(s)).set('Idempotency-Key', key())).status,
-      ).toBe(403);
-      await bearer(api.server, writer)
-        .post(`/api/v1/orders/${placed.body.id}/status`, { status: 'preparing' })
-        .expect(200);
-      expect(
-        (
-          await bearer(api.server, writer).post(`/api/v1/orders/${placed.body.id}/status`, {
-            status: 'cancelled',
-            reason: 'x',
-          })
-        ).status,
-      ).toBe(403);
-      await request(api.server).get('/api/v1/orders').expect(401);
     });
   });
 });

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { seedRestaurant, TEST_PASSWORD, uniqueEmail, type SeededRestaurant } from '../factories/restaurant.factory';
+import { signedInCrew } from '../factories/crew.factory';
+import { TEST_PASSWORD, uniqueEmail } from '../factories/restaurant.factory';
 import { SYSADMIN } from '../support/env';
 import { BrowserSession, bearer } from '../support/session';
 import { startTestApi, type TestApi } from '../support/test-app';
-
-interface Crew {
-  cafe: SeededRestaurant;
-  owner: BrowserSession;
-  manager: BrowserSession;
-  staff: BrowserSession;
-  managerId: string;
-  staffId: string;
-}
 
 describe('users: role matrix, tenant isolation, validation', () => {
   let api: TestApi;
@@ -25,27 +17,7 @@ describe('users: role matrix, tenant isolation, validation', () => {
     await api.close();
   });
 
-  /** A restaurant with an owner, a manager and a staff member, each signed in. */
-  async function crew(): Promise<Crew> {
-    const cafe = await seedRestaurant(api.app);
-    const owner = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
-    const managerEmail = uniqueEmail('manager');
-    const staffEmail = uniqueEmail('staff');
-    const manager = await owner
-      .post('/api/v1/users', { email: managerEmail, name: 'Max Manager', role: 'manager', password: TEST_PASSWORD })
-      .expect(201);
-    const staff = await owner
-      .post('/api/v1/users', { email: staffEmail, name: 'Sam Staff', role: 'staff', password: TEST_PASSWORD })
-      .expect(201);
-    return {
-      cafe,
-      owner,
-      manager: await BrowserSession.login(api.server, managerEmail, TEST_PASSWORD),
-      staff: await BrowserSession.login(api.server, staffEmail, TEST_PASSWORD),
-      managerId: manager.body.id,
-      staffId: staff.body.id,
-    };
-  }
+  const crew = () => signedInCrew(api.app, api.server);
 
   const newUser = (role: string) => ({ email: uniqueEmail(role), name: `New ${role}`, role, password: TEST_PASSWORD });
 
