@@ -68,7 +68,7 @@ export default tseslint.config(
   },
   {
     // Plain Node scripts (benchmarks): linted without type information.
-    files: ['**/*.mjs'],
+    files: ['**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       parserOptions: { projectService: false },
@@ -86,6 +86,15 @@ export default tseslint.config(
       'no-restricted-properties': 'off',
       '@typescript-eslint/consistent-type-imports': 'off',
     },
+  },
+  {
+    // CommonJS scripts run by plain Node.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
 );

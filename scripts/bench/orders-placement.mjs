@@ -1,0 +1,135 @@
+// npm run bench -- orders-placement   (MariaDB: DATABASE_URL set)
+// Order placement through the API (idempotency key, pricing, daily number,
+// order + lines + history, one transaction) at 32 concurrent clients, next to a
+// bare Fastify + mysql2 route inserting the same rows in one transaction.
+import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import { freePort, json, login, pin, report, ROOT, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+
+if (!process.env.DATABASE_URL) {
+  console.error('orders-placement needs MariaDB: eval "$(bash scripts/services.sh up)" && npm run migration:run first');
+  process.exit(2);
+}
+
+function post(url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: DURATION,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+        requests: [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              headers: { ...request.headers, 'idempotency-key': randomUUID() },
+            }),
+          },
+        ],
+      },
+      (error, result) =>
+        error
+          ? reject(error)
+          : resolve({ rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx }),
+    );
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+async function seed(url) {
+  const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
+  const slug = `place-${Date.now().toString(36)}`;
+  const owner = { email: `${slug}@bench.test`, name: 'Owner', password: 'bench-Owner-password-1' };
+  const { body: created } = await json(`${url}/api/v1/sysadmin/restaurants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.token}` },
+    body: { name: 'Placement Café', slug, currency: 'USD', timezone: 'UTC', planCode: 'enterprise', owner },
+  });
+  const session = await login(url, owner.email, owner.password);
+  const headers = { authorization: `Bearer ${session.token}` };
+  const { body: category } = await json(`${url}/api/v1/menu/categories`, {
+    method: 'POST',
+    headers,
+    body: { name: 'Coffee' },
+  });
+  const items = [];
+  for (const [name, price] of [
+    ['Latte', 450],
+    ['Cookie', 250],
+  ]) {
+    items.push(
+      (
+        await json(`${url}/api/v1/menu/items`, {
+          method: 'POST',
+          headers,
+          body: { categoryId: category.id, name, price, taxRateBps: 1000 },
+        })
+      ).body,
+    );
+  }
+  const { body: key } = await json(`${url}/api/v1/api-keys`, {
+    method: 'POST',
+    headers,
+    body: { name: 'bench', scopes: ['orders:write'] },
+  });
+  return { restaurantId: created.restaurant.id, items, apiKey: key.key };
+}
+
+async function startBare(restaurantId, items) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [`${ROOT}scripts/bench/bare-placement.cjs`], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      RESTAURANT_ID: restaurantId,
+      ITEMS: JSON.stringify(items.map(({ id, name, price }) => ({ id, name, price }))),
+    },
+    stdio: 'inherit',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/ready`);
+  return {
+    child,
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const api = await startApi();
+let bare;
+try {
+  const { restaurantId, items, apiKey } = await seed(api.url);
+  bare = await startBare(restaurantId, items);
+  const pinned = pin(api.child.pid, 0) && pin(bare.child.pid, 0) && pin(process.pid, 1);
+  const body = {
+    type: 'takeaway',
+    items: [
+      { menuItemId: items[0].id, quantity: 2 },
+      { menuItemId: items[1].id, quantity: 1 },
+    ],
+  };
+  console.log(
+    `${CONNECTIONS} clients, ${DURATION}s each; ${pinned ? 'servers on core 0, load on core 1' : 'unpinned'}; MariaDB`,
+  );
+  const baseline = await post(`${bare.url}/orders`, {}, body);
+  const placed = await post(`${api.url}/api/v1/orders`, { authorization: `Bearer ${apiKey}` }, body);
+  report([
+    { name: 'bare Fastify + mysql2, same rows', ...baseline },
+    { name: 'API POST /api/v1/orders', ...placed },
+  ]);
+  console.log(`ratio api/bare: ${(placed.rps / baseline.rps).toFixed(2)} (target >= 0.25)`);
+} finally {
+  await bare?.stop();
+  await api.stop();
+}
