@@ -4,9 +4,9 @@
 // owner's credentials.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createConnection } from 'mysql2/promise';
 import { hash } from '@node-rs/argon2';
 import { v7 as uuidv7 } from 'uuid';
+import { connectMysql } from './bench/lib.mjs';
 
 const { values } = parseArgs({
   options: { orders: { type: 'string', default: '100000' }, days: { type: 'string', default: '365' } },
@@ -15,19 +15,7 @@ const ORDERS = Number(values.orders);
 const DAYS = Number(values.days);
 const BATCH = 2000;
 
-if (!process.env.DATABASE_URL) {
-  console.error('seed:load needs MariaDB: eval "$(bash scripts/services.sh up)" && npm run migration:run first');
-  process.exit(2);
-}
-const url = new URL(process.env.DATABASE_URL);
-const db = await createConnection({
-  host: url.hostname,
-  port: Number(url.port || 3306),
-  user: decodeURIComponent(url.username),
-  password: decodeURIComponent(url.password),
-  database: url.pathname.slice(1),
-  timezone: 'Z',
-});
+const db = await connectMysql('seed:load');
 
 const slug = `load-${randomBytes(4).toString('hex')}`;
 const owner = { email: `${slug}@load.test`, password: 'load-Owner-password-1' };

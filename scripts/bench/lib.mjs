@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { createConnection } from 'mysql2/promise';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const SYSADMIN = { email: 'bench-admin@coffee-admin.test', password: 'bench-Admin-password-1' };
@@ -117,4 +118,21 @@ export function report(rows) {
       `${row.name.padEnd(width)}  ${Math.round(row.rps).toString().padStart(8)} req/s  p99 ${String(row.p99).padStart(4)} ms  errors ${row.errors}`,
     );
   }
+}
+
+/** A mysql2 connection to DATABASE_URL (seeding and benchmark look-ups); exits with a hint when it is not set. */
+export async function connectMysql(purpose) {
+  if (!process.env.DATABASE_URL) {
+    console.error(`${purpose} needs MariaDB: eval "$(bash scripts/services.sh up)" && npm run migration:run first`);
+    process.exit(2);
+  }
+  const url = new URL(process.env.DATABASE_URL);
+  return createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1),
+    timezone: 'Z',
+  });
 }

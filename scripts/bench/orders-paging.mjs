@@ -2,17 +2,13 @@
 // GET /orders: the first page next to a page ~10,000 pages deep reached by cursor,
 // on one restaurant with many orders; prints both and the ratio deep/first.
 import { execFileSync } from 'node:child_process';
-import { createConnection } from 'mysql2/promise';
-import { load, login, pin, report, ROOT, startApi } from './lib.mjs';
+import { connectMysql, load, login, pin, report, ROOT, startApi } from './lib.mjs';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const LIMIT = 20;
 
-if (!process.env.DATABASE_URL) {
-  console.error('orders-paging needs MariaDB: eval "$(bash scripts/services.sh up)" && npm run migration:run first');
-  process.exit(2);
-}
+const db = await connectMysql('orders-paging');
 
 console.error(`seeding ${ORDERS} orders…`);
 const seeded = JSON.parse(
@@ -22,15 +18,6 @@ const seeded = JSON.parse(
   }),
 );
 
-const url = new URL(process.env.DATABASE_URL);
-const db = await createConnection({
-  host: url.hostname,
-  port: Number(url.port || 3306),
-  user: decodeURIComponent(url.username),
-  password: decodeURIComponent(url.password),
-  database: url.pathname.slice(1),
-  timezone: 'Z',
-});
 const depth = Math.min(10_000 * LIMIT, ORDERS - LIMIT * 2);
 const [rows] = await db.query(
   'SELECT created_at, id FROM orders WHERE restaurant_id = ? ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?',

@@ -1,11 +1,10 @@
 import request from 'supertest';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
-import { FULL_MODE } from '../support/env';
+import { describeFull } from '../support/env';
 import { BrowserSession } from '../support/session';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApi, type TestApi } from '../support/test-app';
 
-const describeFull = FULL_MODE ? describe : describe.skip;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeFull('public menu cache across instances (MariaDB + shared Redis)', () => {

@@ -3,7 +3,7 @@ import { newId } from '@coffee/database';
 import { MenuCategoryEntity, MenuItemEntity } from '@coffee/menu';
 import { TableEntity } from '@coffee/tables';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
-import { FULL_MODE } from '../support/env';
+import { describeFull } from '../support/env';
 import { BrowserSession } from '../support/session';
 import { startTestApi, type TestApi } from '../support/test-app';
 
@@ -17,7 +17,7 @@ interface ExplainRow {
  * The list endpoints' real SQL (captured from TypeORM while serving requests)
  * must read through an index on MariaDB, not scan the table.
  */
-(FULL_MODE ? describe : describe.skip)('query plans of the list endpoints (EXPLAIN on MariaDB)', () => {
+describeFull('query plans of the list endpoints (EXPLAIN on MariaDB)', () => {
   let api: TestApi;
   let dataSource: DataSource;
   let owner: BrowserSession;

@@ -2,7 +2,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { FULL_MODE } from '../support/env';
+import { itFull } from '../support/env';
 import { startTestApi, type TestApi } from '../support/test-app';
 
 describe('cache', () => {
@@ -26,7 +26,7 @@ describe('cache', () => {
     await expect(cache.get(`${key}:short`)).resolves.toBeUndefined();
   });
 
-  (FULL_MODE ? it : it.skip)('keeps entries in Redis in full mode, visible to every instance', async () => {
+  itFull('keeps entries in Redis in full mode, visible to every instance', async () => {
     const cache = api.app.get<Cache>(CACHE_MANAGER);
     const key = `shared:${randomUUID()}`;
     await cache.set(key, 'from-instance-a', 60_000);

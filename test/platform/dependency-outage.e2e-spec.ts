@@ -1,12 +1,10 @@
 import request from 'supertest';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
-import { FULL_MODE } from '../support/env';
+import { describeFull } from '../support/env';
 import { BrowserSession } from '../support/session';
 import { eventually } from '../support/processes';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApi, type TestApi } from '../support/test-app';
-
-const describeFull = FULL_MODE ? describe : describe.skip;
 
 function target(url: string): { host: string; port: number } {
   const parsed = new URL(url);

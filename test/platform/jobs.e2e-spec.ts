@@ -3,7 +3,7 @@ import { DataSource, type Repository } from 'typeorm';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
 import { BullMqJobQueue, InProcessJobQueue, JobQueue, type JobStatus } from '@coffee/queue';
 import { seedRestaurant } from '../factories/restaurant.factory';
-import { FULL_MODE } from '../support/env';
+import { describeFull } from '../support/env';
 import { eventually, spawnApp, type RunningProcess } from '../support/processes';
 import { startTestApi, type TestApi } from '../support/test-app';
 
@@ -80,7 +80,7 @@ describe('background jobs: the purge-expired maintenance job through each driver
     });
   });
 
-  (FULL_MODE ? describe : describe.skip)('BullMQ driver (full mode) with the worker app', () => {
+  describeFull('BullMQ driver (full mode) with the worker app', () => {
     let api: TestApi;
     let worker: RunningProcess;
 

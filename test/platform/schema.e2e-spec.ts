@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { databaseConfigFrom, validateEnvironment } from '@coffee/config';
 import { buildDataSourceOptions, MIGRATIONS } from '@coffee/database';
 import { ENTITIES } from '../../ormconfig';
-import { FULL_MODE } from '../support/env';
+import { FULL_MODE, itFull } from '../support/env';
 
 /**
  * Migrations are the only way the schema changes, so the schema they build must
@@ -49,7 +49,7 @@ describe('schema: migrations and entity metadata agree', () => {
   });
 
   // The production schema is MariaDB's; SQLite spells some types differently (int/integer) for the same table.
-  (FULL_MODE ? it : it.skip)('finds no drift between the MariaDB schema and the entities', async () => {
+  itFull('finds no drift between the MariaDB schema and the entities', async () => {
     const drift = await dataSource.driver.createSchemaBuilder().log();
     expect(drift.upQueries.map((q) => q.query)).toEqual([]);
   });

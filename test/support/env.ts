@@ -5,6 +5,14 @@ import { join } from 'node:path';
 /** True when the suite runs against MariaDB + Redis (`eval "$(bash scripts/services.sh up)"`). */
 export const FULL_MODE = Boolean(process.env.DATABASE_URL);
 
+/**
+ * Suites and tests that need MariaDB + Redis (outages, EXPLAIN, BullMQ, shared
+ * cache). They run in the full-mode pass of `npm run test:all` and are reported
+ * as skipped in the embedded pass; test-all fails if full mode cannot start.
+ */
+export const describeFull = FULL_MODE ? describe : describe.skip;
+export const itFull = FULL_MODE ? it : it.skip;
+
 /** The platform admin every test app creates at start (once per database). */
 export const SYSADMIN = { email: 'sysadmin@coffee-admin.test', password: 'sysadmin-e2e-Password-1' };
 

@@ -7,3 +7,4 @@ export * from './migrations/columns';
 export * from './naming.strategy';
 export * from './transactions';
 export * from './typeorm-logger';
+export * from './soft-delete';

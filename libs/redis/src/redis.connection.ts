@@ -40,3 +40,22 @@ export function createRedisClient(url: string, options: RedisOptions = FAIL_FAST
   client.on('error', () => undefined);
   return client;
 }
+
+/**
+ * Waits (at most `timeoutMs`) for a fail-fast client to connect, so an instance
+ * does not refuse its first requests while the connection is still opening.
+ * Resolves either way: an unreachable Redis is reported by readiness, not by a
+ * crash at boot.
+ */
+export async function waitUntilReady(client: Redis, timeoutMs = 2000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
+}

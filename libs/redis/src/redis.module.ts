@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@coffee/config';
-import { createRedisClient } from './redis.connection';
+import { createRedisClient, waitUntilReady } from './redis.connection';
 
 /** The shared request-path Redis client, or null in embedded mode. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -22,7 +22,12 @@ class RedisClientCloser implements OnApplicationShutdown {
     {
       provide: REDIS_CLIENT,
       inject: [redisConfig.KEY],
-      useFactory: (config: RedisConfig): Redis | null => (config.url ? createRedisClient(config.url) : null),
+      useFactory: async (config: RedisConfig): Promise<Redis | null> => {
+        if (!config.url) return null;
+        const client = createRedisClient(config.url);
+        await waitUntilReady(client);
+        return client;
+      },
     },
     RedisClientCloser,
   ],

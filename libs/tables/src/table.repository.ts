@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
-import { AppError, isUniqueViolation, type SortSpec } from '@coffee/common';
+import { AppError, uniqueOr, type SortSpec } from '@coffee/common';
+import { softDeleteLive } from '@coffee/database';
 import { TableEntity } from './table.entity';
 
 export type TableSortField = 'label' | 'createdAt';
@@ -14,15 +15,12 @@ const labelTaken = (): AppError => AppError.conflict('Another table has this lab
 export class TableRepository {
   constructor(@InjectRepository(TableEntity) private readonly tables: Repository<TableEntity>) {}
 
-  async insert(restaurantId: string, data: Pick<TableEntity, 'label' | 'seats' | 'isActive'>): Promise<TableEntity> {
-    try {
-      return await this.tables.save(
-        this.tables.create({ ...data, restaurantId, qrToken: randomBytes(32).toString('base64url'), alive: 1 }),
-      );
-    } catch (error) {
-      if (isUniqueViolation(error)) throw labelTaken();
-      throw error;
-    }
+  insert(restaurantId: string, data: Pick<TableEntity, 'label' | 'seats' | 'isActive'>): Promise<TableEntity> {
+    const qrToken = randomBytes(32).toString('base64url');
+    return uniqueOr(
+      () => this.tables.save(this.tables.create({ ...data, restaurantId, qrToken, alive: 1 })),
+      labelTaken,
+    );
   }
 
   findLive(restaurantId: string, id: string): Promise<TableEntity | null> {
@@ -48,19 +46,10 @@ export class TableRepository {
   }
 
   async update(restaurantId: string, id: string, patch: TablePatch): Promise<void> {
-    try {
-      await this.tables.update({ restaurantId, id, deletedAt: IsNull() }, patch);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw labelTaken();
-      throw error;
-    }
+    await uniqueOr(() => this.tables.update({ restaurantId, id, deletedAt: IsNull() }, patch), labelTaken);
   }
 
-  async softDelete(restaurantId: string, id: string): Promise<boolean> {
-    const result = await this.tables.update(
-      { restaurantId, id, deletedAt: IsNull() },
-      { deletedAt: new Date(), alive: null },
-    );
-    return (result.affected ?? 0) === 1;
+  softDelete(restaurantId: string, id: string): Promise<boolean> {
+    return softDeleteLive(this.tables, { restaurantId, id });
   }
 }

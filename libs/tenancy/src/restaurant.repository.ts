@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import { AppError, isUniqueViolation } from '@coffee/common';
+import { AppError, uniqueOr } from '@coffee/common';
 import { RestaurantEntity, type RestaurantStatus } from './restaurant.entity';
 
 export type NewRestaurant = Pick<RestaurantEntity, 'name' | 'slug' | 'currency' | 'timezone' | 'planCode'>;
@@ -17,12 +17,10 @@ export class RestaurantRepository {
 
   async insert(data: NewRestaurant, manager?: EntityManager): Promise<RestaurantEntity> {
     const restaurant = this.repo(manager).create({ ...data, status: 'active' });
-    try {
-      return await this.repo(manager).save(restaurant);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw AppError.conflict(`The slug "${data.slug}" is taken`);
-      throw error;
-    }
+    return uniqueOr(
+      () => this.repo(manager).save(restaurant),
+      () => AppError.conflict(`The slug "${data.slug}" is taken`),
+    );
   }
 
   /**

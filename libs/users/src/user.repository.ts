@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, type EntityManager, type Repository } from 'typeorm';
-import { AppError, isUniqueViolation, type SortSpec, type TenantRole } from '@coffee/common';
+import { AppError, uniqueOr, type SortSpec, type TenantRole } from '@coffee/common';
 import { UserEntity } from './user.entity';
 
 export interface UserFilters {
@@ -30,12 +30,10 @@ export class UserRepository {
 
   async insert(data: NewUser, manager?: EntityManager): Promise<UserEntity> {
     const user = this.repo(manager).create({ ...data, email: data.email.toLowerCase(), isActive: true });
-    try {
-      return await this.repo(manager).save(user);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw AppError.conflict('A user with this email already exists');
-      throw error;
-    }
+    return uniqueOr(
+      () => this.repo(manager).save(user),
+      () => AppError.conflict('A user with this email already exists'),
+    );
   }
 
   findInRestaurant(restaurantId: string, id: string): Promise<UserEntity | null> {

@@ -8,3 +8,13 @@ export function isUniqueViolation(error: unknown): boolean {
     return typeof message === 'string' && /UNIQUE constraint failed/.test(message);
   });
 }
+
+/** Runs a write and turns a unique-constraint clash into the caller's named 409. */
+export async function uniqueOr<T>(write: () => Promise<T>, conflict: () => Error): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict();
+    throw error;
+  }
+}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type EntityManager, type Repository } from 'typeorm';
-import { AppError, isUniqueViolation, type SortSpec } from '@coffee/common';
+import { AppError, uniqueOr, type SortSpec } from '@coffee/common';
+import { softDeleteLive } from '@coffee/database';
 import { MenuCategoryEntity } from './menu-category.entity';
 
 export type CategorySortField = 'position' | 'name' | 'createdAt';
@@ -14,16 +15,14 @@ const nameTaken = (name: string): AppError => AppError.conflict(`A category name
 export class MenuCategoryRepository {
   constructor(@InjectRepository(MenuCategoryEntity) private readonly categories: Repository<MenuCategoryEntity>) {}
 
-  async insert(
+  insert(
     restaurantId: string,
     data: Pick<MenuCategoryEntity, 'name' | 'description' | 'position' | 'isActive'>,
   ): Promise<MenuCategoryEntity> {
-    try {
-      return await this.categories.save(this.categories.create({ ...data, restaurantId, alive: 1 }));
-    } catch (error) {
-      if (isUniqueViolation(error)) throw nameTaken(data.name);
-      throw error;
-    }
+    return uniqueOr(
+      () => this.categories.save(this.categories.create({ ...data, restaurantId, alive: 1 })),
+      () => nameTaken(data.name),
+    );
   }
 
   findLive(restaurantId: string, id: string, manager?: EntityManager): Promise<MenuCategoryEntity | null> {
@@ -50,18 +49,13 @@ export class MenuCategoryRepository {
   }
 
   async update(restaurantId: string, id: string, patch: CategoryPatch): Promise<void> {
-    try {
-      await this.categories.update({ restaurantId, id, deletedAt: IsNull() }, patch);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw nameTaken(patch.name ?? '');
-      throw error;
-    }
+    await uniqueOr(
+      () => this.categories.update({ restaurantId, id, deletedAt: IsNull() }, patch),
+      () => nameTaken(patch.name ?? ''),
+    );
   }
 
-  async softDelete(restaurantId: string, id: string, manager: EntityManager): Promise<boolean> {
-    const result = await manager
-      .getRepository(MenuCategoryEntity)
-      .update({ restaurantId, id, deletedAt: IsNull() }, { deletedAt: new Date(), alive: null });
-    return (result.affected ?? 0) === 1;
+  softDelete(restaurantId: string, id: string, manager: EntityManager): Promise<boolean> {
+    return softDeleteLive(manager.getRepository(MenuCategoryEntity), { restaurantId, id });
   }
 }
