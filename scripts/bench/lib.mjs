@@ -111,11 +111,32 @@ export function load(url, { connections = 50, duration = 10, headers = {} } = {}
   });
 }
 
+/**
+ * Loads each target in turn, `rounds` times, alternating, and keeps each
+ * target's median round: a burst of noise on a shared machine then hits both
+ * sides instead of skewing the ratio.
+ */
+export async function compare(targets, { rounds = 3, ...options } = {}) {
+  const runs = targets.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, target] of targets.entries())
+      runs[i].push(await load(target.url, { ...options, ...target.options }));
+  }
+  const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
+  return targets.map((target, i) => ({
+    name: target.name,
+    rps: median(runs[i].map((r) => r.rps)),
+    p99: median(runs[i].map((r) => r.p99)),
+    errors: runs[i].reduce((sum, r) => sum + r.errors, 0),
+    rounds: runs[i].map((r) => Math.round(r.rps)),
+  }));
+}
+
 export function report(rows) {
   const width = Math.max(...rows.map((r) => r.name.length));
   for (const row of rows) {
     console.log(
-      `${row.name.padEnd(width)}  ${Math.round(row.rps).toString().padStart(8)} req/s  p99 ${String(row.p99).padStart(4)} ms  errors ${row.errors}`,
+      `${row.name.padEnd(width)}  ${Math.round(row.rps).toString().padStart(8)} req/s  p99 ${String(row.p99).padStart(4)} ms  errors ${row.errors}${row.rounds ? `  (rounds: ${row.rounds.join(', ')})` : ''}`,
     );
   }
 }

@@ -5,9 +5,10 @@ import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, json, load, login, pin, report, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
+import { compare, freePort, json, load, login, pin, report, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
 export async function seedMenu(url) {
@@ -91,19 +92,21 @@ async function main() {
     bare = await startBare(menu);
     const pinned = pin(api.child.pid, 0) && pin(bare.child.pid, 0) && pin(process.pid, 1);
     console.log(
-      `public menu: ${menu.length} bytes; ${CONNECTIONS} connections, ${DURATION}s each; ${pinned ? 'servers on core 0, load on core 1' : 'no taskset: unpinned'}`,
+      `public menu: ${menu.length} bytes; ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION}s (medians); ${pinned ? 'servers on core 0, load on core 1' : 'no taskset: unpinned'}`,
     );
     console.log(
       `mode: ${process.env.DATABASE_URL ? 'MariaDB' : 'embedded SQLite'}${process.env.REDIS_URL ? ' + Redis' : ', no Redis'}`,
     );
     await load(menuUrl, { connections: CONNECTIONS, duration: 2 }); // warm up
     await load(bare.url, { connections: CONNECTIONS, duration: 2 });
-    const cached = await load(menuUrl, { connections: CONNECTIONS, duration: DURATION });
-    const baseline = await load(bare.url, { connections: CONNECTIONS, duration: DURATION });
-    report([
-      { name: 'bare Fastify, pre-serialized', ...baseline },
-      { name: 'API public menu (cached)', ...cached },
-    ]);
+    const [baseline, cached] = await compare(
+      [
+        { name: 'bare Fastify, pre-serialized', url: bare.url },
+        { name: 'API public menu (cached)', url: menuUrl },
+      ],
+      { rounds: ROUNDS, connections: CONNECTIONS, duration: DURATION },
+    );
+    report([baseline, cached]);
     console.log(`ratio cached/bare: ${(cached.rps / baseline.rps).toFixed(2)} (target >= 0.50)`);
   } finally {
     await bare?.stop();

@@ -133,6 +133,33 @@ describe('tables and the public menu', () => {
       expect(changed.body.categories[0].items).toEqual([]);
     });
 
+    it('is answered before middleware yet keeps security headers, request ids, CORS and metrics', async () => {
+      const { owner, cafe } = await crew();
+      await item(owner, await category(owner));
+      const path = `/api/v1/public/restaurants/${cafe.restaurant.slug}/menu`;
+      const res = await request(api.server)
+        .get(path)
+        .set('Origin', 'https://admin.example.test')
+        .set('X-Request-Id', 'qr-scan-7')
+        .expect(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['x-request-id']).toBe('qr-scan-7');
+      expect(res.headers['access-control-allow-origin']).toBe('https://admin.example.test');
+      expect(res.headers['access-control-expose-headers']).toContain('etag');
+      const missing = await request(api.server).get('/api/v1/public/restaurants/no-such-cafe-here/menu').expect(404);
+      expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(missing.headers['x-content-type-options']).toBe('nosniff');
+
+      const metrics = await request(api.server).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/public\/restaurants\/:slug\/menu",status_code="200"\} [1-9]/,
+      );
+    });
+
     it('answers 404 problem+json for an unknown slug', async () => {
       for (const slug of ['no-such-cafe-here', 'BAD SLUG', 'x']) {
         const res = await request(api.server)

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { createValidationPipe } from '@coffee/common';
+import { createValidationPipe, installEarlyAnswers, staticSecurityHeaders } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 import { PublicMenuCache, registerPublicMenuRoute } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
@@ -20,8 +20,46 @@ export function requestIdFor(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+const hsts = (config: AppConfig) => (config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false);
+
+/** helmet's defaults (made for HTML documents: Swagger UI lives here too), with a CSP that allows Swagger UI. */
+export function helmetOptions(config: AppConfig): FastifyHelmetOptions {
+  return {
+    hsts: hsts(config),
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Swagger UI styles itself inline; nothing else on this origin is HTML.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+      },
+    },
+  };
+}
+
+/**
+ * The headers an early-answered JSON response needs (OWASP REST Security Cheat
+ * Sheet): no sniffing, no framing, no rendering as a document, HSTS, no
+ * referrer. helmet's document-only headers (DNS prefetch, download options,
+ * origin agent cluster, opener policy, legacy XSS filter) mean nothing for JSON.
+ */
+export function jsonSecurityHeaders(config: AppConfig): Record<string, string> {
+  return staticSecurityHeaders({
+    hsts: hsts(config),
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    xFrameOptions: { action: 'deny' },
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
+}
+
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: requestIdFor,
@@ -29,6 +67,9 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  // Before `NestFactory.create()` registers middie: see installEarlyAnswers.
+  installEarlyAnswers(adapter.getInstance(), jsonSecurityHeaders(config));
+  return adapter;
 }
 
 /**
@@ -39,26 +80,11 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
 
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
   // JSON only: a text or form body is 415, not a string the validators never see.
   fastify.removeContentTypeParser(['text/plain']);
 
   await app.register(cookie);
-  await app.register(helmet, {
-    hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // Swagger UI styles itself inline; nothing else on this origin is HTML.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  await app.register(helmet, helmetOptions(config));
 
   app.enableCors({
     origin: (origin, callback) => callback(null, origin !== undefined && config.corsOrigins.includes(origin)),

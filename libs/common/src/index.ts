@@ -8,3 +8,4 @@ export * from './http/api-errors.decorator';
 export * from './http/id-param.pipe';
 export * from './pagination/pagination';
 export * from './validation/validation';
+export * from './http/early-answers';

@@ -4,9 +4,13 @@ import { RestaurantRepository } from '@coffee/tenancy';
 import { MenuVersions } from './menu-versions';
 import { PublicMenuBuilder } from './public-menu.builder';
 
-/** A rendered menu: the exact bytes to send (encoded once, not per request) and their ETag; `body` null means 404. */
+/**
+ * A rendered menu: the JSON text to send (serialized once, not per request)
+ * and its ETag; `body` null means 404. A string rather than a Buffer: Node
+ * writes a string body together with the headers in one write.
+ */
 export interface RenderedMenu {
-  body: Buffer | null;
+  body: string | null;
   etag: string;
 }
 
@@ -46,9 +50,16 @@ export class PublicMenuCache {
     private readonly restaurants: RestaurantRepository,
   ) {}
 
-  async get(slug: string): Promise<RenderedMenu> {
+  /** The local copy if it was revalidated within REVALIDATE_MS: the hot path, with no promise. */
+  fresh(slug: string): RenderedMenu | undefined {
     const entry = this.local.get(slug);
-    if (entry && Date.now() - entry.checkedAt < REVALIDATE_MS) return entry;
+    return entry && Date.now() - entry.checkedAt < REVALIDATE_MS ? entry : undefined;
+  }
+
+  async get(slug: string): Promise<RenderedMenu> {
+    const fresh = this.fresh(slug);
+    if (fresh) return fresh;
+    const entry = this.local.get(slug);
     const running = this.inflight.get(slug);
     if (running) return running;
     const work = this.revalidate(slug, entry).finally(() => this.inflight.delete(slug));
@@ -91,10 +102,10 @@ export class PublicMenuCache {
     if (!redis) return null;
     try {
       // Stored as `<etag>\n<json>`, so a hit is one GET and no re-serialization.
-      const raw = await redis.getBuffer(this.versions.key(restaurantId, `public-v2:${version}`));
+      const raw = await redis.get(this.versions.key(restaurantId, `public-v2:${version}`));
       if (!raw) return null;
-      const newline = raw.indexOf(10);
-      return { etag: raw.subarray(0, newline).toString(), body: raw.subarray(newline + 1) };
+      const newline = raw.indexOf('\n');
+      return { etag: raw.slice(0, newline), body: raw.slice(newline + 1) };
     } catch (error) {
       this.warn(error);
       return null;
@@ -106,7 +117,7 @@ export class PublicMenuCache {
     if (!redis) return;
     try {
       if (!rendered.body) return;
-      const value = Buffer.concat([Buffer.from(`${rendered.etag}\n`), rendered.body]);
+      const value = `${rendered.etag}\n${rendered.body}`;
       await redis.set(this.versions.key(restaurantId, `public-v2:${version}`), value, 'EX', SHARED_TTL_SECONDS);
     } catch (error) {
       this.warn(error);
@@ -122,6 +133,6 @@ export class PublicMenuCache {
 
 function render(menu: object | null): RenderedMenu {
   if (!menu) return { body: null, etag: '"missing"' };
-  const body = Buffer.from(JSON.stringify(menu));
+  const body = JSON.stringify(menu);
   return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, sendProblem } from '@coffee/common';
-import type { PublicMenuCache } from './public-menu.cache';
+import type { PublicMenuCache, RenderedMenu } from './public-menu.cache';
 
-/** Mounted on Fastify directly; the Nest middlewares (request logs, CLS) skip it, see HOT_PUBLIC_ROUTES. */
+/** Mounted on Fastify directly; the Nest middlewares (request logs, CLS) skip it, see FASTIFY_ONLY_ROUTES. */
 export const PUBLIC_MENU_ROUTE = '/api/v1/public/restaurants/:slug/menu';
 const CACHE_CONTROL = 'public, max-age=5';
 const SLUG = /^[a-z0-9-]{3,63}$/;
@@ -10,21 +10,32 @@ const SLUG = /^[a-z0-9-]{3,63}$/;
 /**
  * The QR-code menu: no auth, pre-rendered bytes and ETag from the cache.
  * It is the hottest read (every guest's phone) and needs none of the Nest
- * pipeline (guards, pipes, per-request logger), so it is a plain Fastify route:
- * helmet, CORS, request ids and metrics still apply through Fastify hooks.
+ * pipeline (guards, pipes, per-request logger, cookies), so it is a plain
+ * Fastify route answered from the first request hook (`answerEarly`, see
+ * installEarlyAnswers): CORS, request ids, security headers and metrics still apply.
  */
 export function registerPublicMenuRoute(fastify: FastifyInstance, cache: PublicMenuCache): void {
-  fastify.get<{ Params: { slug: string } }>(PUBLIC_MENU_ROUTE, async (request, reply) => {
-    try {
-      const menu = SLUG.test(request.params.slug) ? await cache.get(request.params.slug) : null;
-      if (!menu?.body) return sendProblem(request, reply, AppError.notFound('Restaurant'));
-      void reply.header('etag', menu.etag).header('cache-control', CACHE_CONTROL);
-      if (request.headers['if-none-match'] === menu.etag) return reply.status(304).send();
-      return reply.header('content-type', 'application/json; charset=utf-8').send(menu.body);
-    } catch (error) {
-      return sendProblem(request, reply, error);
-    }
-  });
+  fastify.get<{ Params: { slug: string } }>(
+    PUBLIC_MENU_ROUTE,
+    { config: { answerEarly: true } },
+    async (request, reply) => {
+      const { slug } = request.params;
+      try {
+        if (!SLUG.test(slug)) return sendProblem(request, reply, AppError.notFound('Restaurant'));
+        // A local copy revalidated in the last REVALIDATE_MS answers without waiting.
+        return sendMenu(request, reply, cache.fresh(slug) ?? (await cache.get(slug)));
+      } catch (error) {
+        return sendProblem(request, reply, error);
+      }
+    },
+  );
+}
+
+function sendMenu(request: FastifyRequest, reply: FastifyReply, menu: RenderedMenu): FastifyReply {
+  if (menu.body === null) return sendProblem(request, reply, AppError.notFound('Restaurant'));
+  void reply.header('etag', menu.etag).header('cache-control', CACHE_CONTROL);
+  if (request.headers['if-none-match'] === menu.etag) return reply.status(304).send();
+  return reply.header('content-type', 'application/json; charset=utf-8').send(menu.body);
 }
 
 /** The route's entry in the OpenAPI document (it is not a Nest controller). */

@@ -1,0 +1,53 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Answer this route from the first `onRequest` hook: before Nest
+     * middleware (middie), cookie parsing and the per-request helmet hook.
+     * For hot, public, cookie-free routes whose handler needs none of them.
+     */
+    answerEarly?: boolean;
+  }
+}
+
+/**
+ * The headers helmet sets for these options, computed once. They do not
+ * depend on the request (no CSP nonces), so an early-answered route sends
+ * them without running helmet per request.
+ */
+export function staticSecurityHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader(name: string, value: string | number) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  } as unknown as ServerResponse;
+  helmet(options)({} as never, response, (error?: unknown) => {
+    // Only invalid options fail, and they fail at boot.
+    if (error) throw error instanceof Error ? error : new Error('Invalid helmet options');
+  });
+  return headers;
+}
+
+/**
+ * The first `onRequest` hook: it tags every response with its request id and
+ * answers routes marked `answerEarly` right away, with the given security headers.
+ * The constructor hooks of Nest's adapter (CORS, shutdown 503) already ran, so
+ * those still apply; `onSend`/`onResponse` hooks (metrics) still run.
+ * Added before `NestFactory.create()` registers middie, so it runs first.
+ */
+export function installEarlyAnswers(fastify: FastifyInstance, securityHeaders: Record<string, string>): void {
+  fastify.addHook('onRequest', function (request, reply, done) {
+    void reply.header('x-request-id', request.id);
+    if (request.routeOptions.config.answerEarly !== true) return done();
+    void reply.headers(securityHeaders);
+    // The handler answers (its own errors included); the remaining hooks are skipped.
+    void request.routeOptions.handler.call(this, request, reply);
+  });
+}
