@@ -2,10 +2,11 @@
 // GET /orders: the first page next to a page ~10,000 pages deep reached by cursor,
 // on one restaurant with many orders; prints both and the ratio deep/first.
 import { execFileSync } from 'node:child_process';
-import { connectMysql, load, login, pin, report, ROOT, startApi } from './lib.mjs';
+import { compare, connectMysql, load, login, pin, report, ROOT, startApi } from './lib.mjs';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LIMIT = 20;
 
 const db = await connectMysql('orders-paging');
@@ -40,12 +41,15 @@ try {
     `${ORDERS} orders in one restaurant; deep page after ${depth} orders (~${depth / LIMIT} pages); ${pinned ? 'API on core 0, load on core 1' : 'unpinned'}`,
   );
   await load(first, { headers, connections: 16, duration: 2 });
-  const firstRun = await load(first, { headers, connections: 16, duration: DURATION });
-  const deepRun = await load(deep, { headers, connections: 16, duration: DURATION });
-  report([
-    { name: 'GET /orders first page', ...firstRun },
-    { name: `GET /orders cursor page ${depth / LIMIT}`, ...deepRun },
-  ]);
+  await load(deep, { headers, connections: 16, duration: 2 });
+  const [firstRun, deepRun] = await compare(
+    [
+      { name: 'GET /orders first page', url: first },
+      { name: `GET /orders cursor page ${depth / LIMIT}`, url: deep },
+    ],
+    { rounds: ROUNDS, headers, connections: 16, duration: DURATION },
+  );
+  report([firstRun, deepRun]);
   console.log(
     `ratio deep/first latency (p99): ${(deepRun.p99 / Math.max(firstRun.p99, 1)).toFixed(2)}; throughput first/deep: ${(firstRun.rps / deepRun.rps).toFixed(2)} (target <= 2)`,
   );

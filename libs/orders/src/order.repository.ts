@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import { In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { isUniqueViolation } from '@coffee/common';
 import { newId } from '@coffee/database';
 import type { OrderStatus, OrderType } from './domain/order-status';
@@ -13,6 +13,9 @@ export interface OrderFilters {
   from?: Date;
   to?: Date;
 }
+
+/** The index keyset pages read: (restaurant_id, created_at, id). */
+const CREATED_INDEX = 'ix_orders_restaurant_created_id';
 
 /** A position in `(created_at DESC, id DESC)` order, for keyset paging. */
 export interface OrderCursor {
@@ -124,9 +127,14 @@ export class OrderRepository {
 
   /**
    * A page in `created_at DESC, id DESC` order. After a cursor the condition is
-   * written as `created_at <= ? AND (created_at < ? OR id < ?)`: MariaDB turns
-   * that into a range on (restaurant_id, created_at, id), which the row-value
-   * form `(created_at, id) < (?, ?)` is not.
+   * written as `created_at <= ? AND (created_at < ? OR id < ?)`, a range on
+   * (restaurant_id, created_at, id), which the row-value form
+   * `(created_at, id) < (?, ?)` is not. Measured on MariaDB 10.11 with a
+   * million orders, the optimizer still prefers a `ref` on restaurant_id and
+   * reads every newer order (200,000 rows, 400 ms, 10,000 pages deep) unless
+   * the index is forced; then it reads 21 index entries (0.1 ms). TypeORM
+   * emits USE INDEX but not FORCE INDEX, so on MySQL the cursor page first
+   * finds its ids with the hint, then loads them.
    */
   async page(
     restaurantId: string,
@@ -144,10 +152,50 @@ export class OrderRepository {
     }
     query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit);
     if (!after && offset > 0) query.offset(offset);
-    return query.getMany();
+    // A status filter has its own index, (restaurant_id, status, created_at): no hint then.
+    if (!after || filters.statuses?.length || !this.isMysql()) return query.getMany();
+
+    const ids = await this.idsForcing(query.select('o.id', 'id'), CREATED_INDEX);
+    if (ids.length === 0) return [];
+    const rows = await this.orders.findBy({ restaurantId, id: In(ids) });
+    const position = new Map(ids.map((id, index) => [id, index]));
+    return rows.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
   }
 
-  count(restaurantId: string, filters: OrderFilters): Promise<number> {
+  private async idsForcing(query: SelectQueryBuilder<OrderEntity>, index: string): Promise<string[]> {
+    const [sql, parameters] = query.getQueryAndParameters();
+    const from = 'FROM `orders` `o`';
+    if (!sql.includes(from)) throw new Error(`Unexpected SQL from TypeORM, cannot add an index hint: ${sql}`);
+    const rows: { id: string }[] = await this.orders.query(
+      sql.replace(from, `${from} FORCE INDEX (\`${index}\`)`),
+      parameters,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  private isMysql(): boolean {
+    const { type } = this.orders.manager.connection.options;
+    return type === 'mysql' || type === 'mariadb';
+  }
+
+  /**
+   * How many orders match. Unfiltered (the list a POS opens first) it is the
+   * sum of the daily number counters: numbers are gap-free and allocated in
+   * the order's own transaction, and orders are never deleted, so
+   * Σ last_number is exactly the order count, read from one row per business
+   * day instead of counting every order (COUNT(*) over a million orders takes
+   * about half a second). Filtered counts use the list indexes.
+   */
+  async count(restaurantId: string, filters: OrderFilters): Promise<number> {
+    if (!hasFilters(filters)) {
+      const row = await this.orders.manager
+        .getRepository(OrderCounterEntity)
+        .createQueryBuilder('c')
+        .select('COALESCE(SUM(c.last_number), 0)', 'total')
+        .where('c.restaurant_id = :restaurantId', { restaurantId })
+        .getRawOne<{ total: number | string }>();
+      return Number(row?.total ?? 0);
+    }
     const query = this.orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
     this.applyFilters(query, filters);
     return query.getCount();
@@ -169,4 +217,8 @@ export class OrderRepository {
     if (filters.from) query.andWhere('o.created_at >= :from', { from: filters.from });
     if (filters.to) query.andWhere('o.created_at <= :to', { to: filters.to });
   }
+}
+
+function hasFilters(filters: OrderFilters): boolean {
+  return Boolean(filters.statuses?.length || filters.type || filters.tableId || filters.from || filters.to);
 }

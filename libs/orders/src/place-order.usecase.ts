@@ -52,6 +52,7 @@ function driverCode(error: unknown): string | undefined {
 export class PlaceOrderUseCase {
   private readonly logger = new Logger(PlaceOrderUseCase.name);
   private readonly created;
+  private readonly retries;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -64,6 +65,9 @@ export class PlaceOrderUseCase {
     metrics: MetricsService,
   ) {
     this.created = metrics.counter('orders_created_total', 'Orders placed', ['type']);
+    this.retries = metrics.counter('order_placement_retries_total', 'Placements retried after a lock conflict', [
+      'code',
+    ]);
   }
 
   async execute(
@@ -105,6 +109,7 @@ export class PlaceOrderUseCase {
             'The order could not be placed right now; retry with the same Idempotency-Key',
             error,
           );
+        this.retries.inc({ code });
         this.logger.warn({ code, attempt }, 'Retrying order placement after a lock conflict');
         await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
       }
