@@ -19,7 +19,18 @@ const restaurantId = process.env.RESTAURANT_ID;
 const items = JSON.parse(process.env.ITEMS);
 
 fastify.get('/ready', async () => ({ ok: true }));
+// Deadlocks (the day's first orders racing on the counter's insert) are retried, as the API does.
 fastify.post('/orders', async (request, reply) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await place(request, reply);
+    } catch (error) {
+      if (error.code !== 'ER_LOCK_DEADLOCK' || attempt >= 4) throw error;
+    }
+  }
+});
+
+async function place(request, reply) {
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();
@@ -35,8 +46,12 @@ fastify.post('/orders', async (request, reply) => {
       'UPDATE order_counters SET last_number = last_number + 1 WHERE restaurant_id = ? AND business_date = ?',
       [restaurantId, day],
     );
+    // The day's first order: an upsert, so a concurrent first order bumps instead of failing.
     if (bumped.affectedRows === 0)
-      await conn.query('INSERT IGNORE INTO order_counters VALUES (?,?,1)', [restaurantId, day]);
+      await conn.query(
+        'INSERT INTO order_counters VALUES (?,?,1) ON DUPLICATE KEY UPDATE last_number = last_number + 1',
+        [restaurantId, day],
+      );
     const [[counter]] = await conn.query(
       'SELECT last_number FROM order_counters WHERE restaurant_id = ? AND business_date = ?',
       [restaurantId, day],
@@ -83,7 +98,8 @@ fastify.post('/orders', async (request, reply) => {
   } finally {
     conn.release();
   }
-});
+}
+
 fastify.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.on('SIGTERM', () =>
   fastify

@@ -101,10 +101,10 @@ export async function login(url, email, password) {
   return { token: access.split(';')[0].slice('access_token='.length), user: body.user };
 }
 
-/** autocannon for a fixed time; resolves with the summary numbers. */
-export function load(url, { connections = 50, duration = 10, headers = {} } = {}) {
+/** autocannon for a fixed time (other autocannon options pass through); resolves with the summary numbers. */
+export function load(url, { connections = 50, duration = 10, headers = {}, ...options } = {}) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections, duration, headers, pipelining: 1 }, (error, result) => {
+    autocannon({ url, connections, duration, headers, pipelining: 1, ...options }, (error, result) => {
       if (error) reject(error);
       else resolve({ rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx });
     });

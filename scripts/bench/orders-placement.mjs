@@ -4,10 +4,10 @@
 // bare Fastify + mysql2 route inserting the same rows in one transaction.
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import autocannon from 'autocannon';
-import { freePort, json, login, pin, report, ROOT, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
+import { compare, freePort, json, login, pin, report, ROOT, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 32;
 
 if (!process.env.DATABASE_URL) {
@@ -15,32 +15,21 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
-function post(url, headers, body) {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        method: 'POST',
-        connections: CONNECTIONS,
-        duration: DURATION,
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(body),
-        requests: [
-          {
-            setupRequest: (request) => ({
-              ...request,
-              headers: { ...request.headers, 'idempotency-key': randomUUID() },
-            }),
-          },
-        ],
-      },
-      (error, result) =>
-        error
-          ? reject(error)
-          : resolve({ rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx }),
-    );
-    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
-  });
+/** A POST with a fresh Idempotency-Key per request: every request places a new order. */
+function placing(url, headers, body) {
+  return {
+    url,
+    options: {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      requests: [
+        {
+          setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': randomUUID() } }),
+        },
+      ],
+    },
+  };
 }
 
 async function seed(url) {
@@ -120,14 +109,19 @@ try {
     ],
   };
   console.log(
-    `${CONNECTIONS} clients, ${DURATION}s each; ${pinned ? 'servers on core 0, load on core 1' : 'unpinned'}; MariaDB`,
+    `${CONNECTIONS} clients, ${ROUNDS} alternating rounds of ${DURATION}s (medians); ${pinned ? 'servers on core 0, load on core 1' : 'unpinned'}; MariaDB`,
   );
-  const baseline = await post(`${bare.url}/orders`, {}, body);
-  const placed = await post(`${api.url}/api/v1/orders`, { authorization: `Bearer ${apiKey}` }, body);
-  report([
-    { name: 'bare Fastify + mysql2, same rows', ...baseline },
-    { name: 'API POST /api/v1/orders', ...placed },
-  ]);
+  const [baseline, placed] = await compare(
+    [
+      { name: 'bare Fastify + mysql2, same rows', ...placing(`${bare.url}/orders`, {}, body) },
+      {
+        name: 'API POST /api/v1/orders',
+        ...placing(`${api.url}/api/v1/orders`, { authorization: `Bearer ${apiKey}` }, body),
+      },
+    ],
+    { rounds: ROUNDS, connections: CONNECTIONS, duration: DURATION },
+  );
+  report([baseline, placed]);
   console.log(`ratio api/bare: ${(placed.rps / baseline.rps).toFixed(2)} (target >= 0.25)`);
 } finally {
   await bare?.stop();

@@ -113,3 +113,8 @@ export class OrderCounterEntity {
   @Column({ type: 'int' })
   lastNumber!: number;
 }
+
+/** An order as inserted: the entity's fields without its methods. */
+export type NewOrder = Omit<OrderEntity, 'assignId'>;
+/** An order line as inserted (timestamps come from the database). */
+export type NewOrderLine = Omit<OrderLineEntity, 'createdAt' | 'updatedAt' | 'assignId'>;

@@ -1,7 +1,8 @@
 import type { OrderLineResponse, OrderResponse } from './dto/order.dto';
-import type { OrderEntity, OrderLineEntity } from './order.entities';
+import type { NewOrder, NewOrderLine } from './order.entities';
 
-export function toOrderResponse(order: OrderEntity, lines: OrderLineEntity[]): OrderResponse {
+/** Entities read back, or the values just inserted: the answer is the same. */
+export function toOrderResponse(order: NewOrder, lines: readonly NewOrderLine[]): OrderResponse {
   return {
     id: order.id,
     number: order.number,

@@ -4,7 +4,14 @@ import { In, type EntityManager, type Repository, type SelectQueryBuilder } from
 import { isUniqueViolation } from '@coffee/common';
 import { newId } from '@coffee/database';
 import type { OrderStatus, OrderType } from './domain/order-status';
-import { OrderCounterEntity, OrderEntity, OrderLineEntity, OrderStatusChangeEntity } from './order.entities';
+import {
+  OrderCounterEntity,
+  OrderEntity,
+  OrderLineEntity,
+  OrderStatusChangeEntity,
+  type NewOrder,
+  type NewOrderLine,
+} from './order.entities';
 
 export interface OrderFilters {
   statuses?: OrderStatus[];
@@ -32,21 +39,17 @@ export class OrderRepository {
    * The next daily number for a restaurant and local date, gap-free under
    * concurrency: `UPDATE … SET last_number = last_number + 1` holds the row
    * lock until the placing transaction ends; the first order of a day inserts
-   * the row (a lost insert race falls back to the update).
+   * the row (a lost insert race falls back to the update). Every statement
+   * from here to commit runs with that lock held, so on MySQL the new value
+   * comes back with the UPDATE (`LAST_INSERT_ID(expr)`) instead of a SELECT.
    */
   async nextNumber(manager: EntityManager, restaurantId: string, businessDate: string): Promise<number> {
     const counters = manager.getRepository(OrderCounterEntity);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const bumped = await counters
-        .createQueryBuilder()
-        .update(OrderCounterEntity)
-        .set({ lastNumber: () => 'last_number + 1' })
-        .where('restaurant_id = :restaurantId AND business_date = :businessDate', { restaurantId, businessDate })
-        .execute();
-      if ((bumped.affected ?? 0) === 1) {
-        const row = await counters.findOneByOrFail({ restaurantId, businessDate });
-        return row.lastNumber;
-      }
+      const number = isMysql(manager)
+        ? await this.bumpReturning(manager, restaurantId, businessDate)
+        : await this.bump(manager, restaurantId, businessDate);
+      if (number !== null) return number;
       try {
         await counters.insert({ restaurantId, businessDate, lastNumber: 1 });
         return 1;
@@ -57,11 +60,31 @@ export class OrderRepository {
     throw new Error('Could not allocate an order number');
   }
 
-  async insert(
+  private async bumpReturning(
     manager: EntityManager,
-    order: Omit<OrderEntity, 'assignId'>,
-    lines: Omit<OrderLineEntity, 'createdAt' | 'updatedAt' | 'assignId'>[],
-  ): Promise<void> {
+    restaurantId: string,
+    businessDate: string,
+  ): Promise<number | null> {
+    const header: { affectedRows: number; insertId: number | string } = await manager.query(
+      'UPDATE order_counters SET last_number = LAST_INSERT_ID(last_number + 1) WHERE restaurant_id = ? AND business_date = ?',
+      [restaurantId, businessDate],
+    );
+    return header.affectedRows === 1 ? Number(header.insertId) : null;
+  }
+
+  private async bump(manager: EntityManager, restaurantId: string, businessDate: string): Promise<number | null> {
+    const bumped = await manager
+      .createQueryBuilder()
+      .update(OrderCounterEntity)
+      .set({ lastNumber: () => 'last_number + 1' })
+      .where('restaurant_id = :restaurantId AND business_date = :businessDate', { restaurantId, businessDate })
+      .execute();
+    if ((bumped.affected ?? 0) !== 1) return null;
+    const row = await manager.getRepository(OrderCounterEntity).findOneByOrFail({ restaurantId, businessDate });
+    return row.lastNumber;
+  }
+
+  async insert(manager: EntityManager, order: NewOrder, lines: NewOrderLine[]): Promise<void> {
     await manager.getRepository(OrderEntity).insert(order);
     await manager.getRepository(OrderLineEntity).insert(lines);
   }
@@ -153,7 +176,7 @@ export class OrderRepository {
     query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit);
     if (!after && offset > 0) query.offset(offset);
     // A status filter has its own index, (restaurant_id, status, created_at): no hint then.
-    if (!after || filters.statuses?.length || !this.isMysql()) return query.getMany();
+    if (!after || filters.statuses?.length || !isMysql(this.orders.manager)) return query.getMany();
 
     const ids = await this.idsForcing(query.select('o.id', 'id'), CREATED_INDEX);
     if (ids.length === 0) return [];
@@ -171,11 +194,6 @@ export class OrderRepository {
       parameters,
     );
     return rows.map((row) => row.id);
-  }
-
-  private isMysql(): boolean {
-    const { type } = this.orders.manager.connection.options;
-    return type === 'mysql' || type === 'mariadb';
   }
 
   /**
@@ -221,4 +239,9 @@ export class OrderRepository {
 
 function hasFilters(filters: OrderFilters): boolean {
   return Boolean(filters.statuses?.length || filters.type || filters.tableId || filters.from || filters.to);
+}
+
+function isMysql(manager: EntityManager): boolean {
+  const { type } = manager.connection.options;
+  return type === 'mysql' || type === 'mariadb';
 }

@@ -12,7 +12,7 @@ import { RestaurantRepository, type TenantPrincipal } from '@coffee/tenancy';
 import { businessDate, orderTotals, priceLine } from './domain/pricing';
 import type { OrderResponse, PlaceOrderDto } from './dto/order.dto';
 import { toOrderResponse } from './order.mapper';
-import type { OrderEntity, OrderLineEntity } from './order.entities';
+import type { NewOrder, NewOrderLine } from './order.entities';
 import { OrderRepository } from './order.repository';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
@@ -151,7 +151,7 @@ export class PlaceOrderUseCase {
     const day = businessDate(now, timeZone);
     const number = await this.orders.nextNumber(manager, restaurantId, day);
     const totals = orderTotals(lines.map((line) => ({ lineTotal: line.lineTotal, tax: line.tax })));
-    const order: Omit<OrderEntity, 'assignId'> = {
+    const order: NewOrder = {
       id: orderId,
       // Set here rather than by the database default: millisecond precision on every
       // driver keeps keyset cursors (created_at, id) exact, also on SQLite.
@@ -181,9 +181,9 @@ export class PlaceOrderUseCase {
       changedBy: order.createdBy,
       reason: null,
     });
-    const saved = await this.orders.find(restaurantId, orderId, manager);
-    const lineRows = (await this.orders.linesOf(restaurantId, [orderId], manager)).get(orderId) ?? [];
-    const response = toOrderResponse(saved!, lineRows);
+    // Built from the values just written (timestamps are set here, to the
+    // millisecond the columns keep), not read back: the number's lock is held until commit.
+    const response = toOrderResponse(order, lines);
     await this.keys.complete(manager, keyId, 201, JSON.stringify(response));
     return { status: 201, order: response };
   }
@@ -195,7 +195,7 @@ export class PlaceOrderUseCase {
     line: PlaceOrderDto['items'][number],
     items: ItemAggregate[],
     errors: FieldError[],
-  ): Omit<OrderLineEntity, 'createdAt' | 'updatedAt' | 'assignId'> {
+  ): NewOrderLine {
     const field = `items[${index}]`;
     const found = items.find((aggregate) => aggregate.item.id === line.menuItemId);
     const empty = {
