@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { idempotencyKey as key, place, seedShop, takeaway } from '../factories/shop.factory';
 import { startTestApi, type TestApi } from '../support/test-app';
 
@@ -70,6 +71,8 @@ describe('orders: placement, pricing, numbering, workflow', () => {
       const again = await s.owner.get(`/api/v1/orders/${res.body.id}`).expect(200);
       expect(again.body.items[1]).toMatchObject({ name: 'Cookie', unitPrice: 250 });
       expect(again.body).toEqual(res.body);
+      const metrics = await request(api.server).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/^orders_created_total\{type="takeaway"\} [1-9]\d*$/m);
     });
 
     it('needs a well-formed Idempotency-Key (400 IDEMPOTENCY_KEY_MISSING)', async () => {
