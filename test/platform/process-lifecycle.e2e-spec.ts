@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { SYSADMIN } from '../support/env';
+import { createConnection } from 'mysql2/promise';
+import { itFull, SYSADMIN } from '../support/env';
 import { spawnApp, waitFor } from '../support/processes';
 
 const STRONG_SECRET = 'q8Zr4v1XkP0tLm7sWc2bNe9yHd3uGa6j';
@@ -91,6 +94,57 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
       expect(answer).toContain('in-flight-1');
       expect(signal).toBeNull();
       expect(code).toBe(0);
+    });
+
+    itFull('finishes a request blocked in the database on a keep-alive connection, then exits 0', async () => {
+      const admin = { email: `drain-${randomUUID()}@coffee-admin.test`, password: SYSADMIN.password };
+      const proc = await spawnApp('api', {
+        SHUTDOWN_DELAY_MS: '200',
+        SYSADMIN_EMAIL: admin.email,
+        SYSADMIN_PASSWORD: admin.password,
+      });
+      const url = new URL(process.env.DATABASE_URL!);
+      const db = await createConnection({
+        host: url.hostname,
+        port: Number(url.port),
+        user: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+        database: url.pathname.slice(1),
+      });
+      try {
+        // Holds this admin's row: the sign-in's write waits for it.
+        await db.query('START TRANSACTION');
+        await db.query('SELECT id FROM users WHERE email = ? FOR UPDATE', [admin.email]);
+        const agent = new Agent({ keepAlive: true });
+        const signIn = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+          const req = httpRequest(
+            `${proc.url}/api/v1/auth/login`,
+            { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+            },
+          );
+          req.on('error', reject);
+          req.end(JSON.stringify(admin));
+        });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+
+        proc.child.kill('SIGTERM');
+        await waitFor(proc, '/health/ready', 503, 20);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await db.query('ROLLBACK');
+
+        expect(await signIn).toEqual({ status: 200, connection: 'close' });
+        const { code, signal } = await proc.exited;
+        agent.destroy();
+        expect(signal).toBeNull();
+        expect(code).toBe(0);
+        expect(proc.output()).not.toContain('Shutdown grace period over');
+      } finally {
+        await db.end();
+        await proc.stop();
+      }
     });
   });
 });

@@ -7,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe, installEarlyAnswers, staticSecurityHeaders } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
+import { ShutdownState } from '@coffee/health';
 import { PublicMenuCache, registerPublicMenuRoute } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import { setupOpenApi } from './openapi';
@@ -109,6 +110,13 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
     maxAge: 600,
   });
 
+  // A request still running at SIGTERM answers with `Connection: close`, so its
+  // keep-alive connection does not hold the server open past the grace period.
+  const shutdown = app.get(ShutdownState);
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (shutdown.isShuttingDown) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.get(MetricsService).instrument(fastify);
   registerPublicMenuRoute(fastify, app.get(PublicMenuCache));
   app.setGlobalPrefix(API_PREFIX, {
