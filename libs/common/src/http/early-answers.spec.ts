@@ -37,6 +37,30 @@ describe('installEarlyAnswers', () => {
     expect(later).toEqual([]);
   });
 
+  it('sends what a marked handler returns, and passes its errors to the error handler', async () => {
+    const fastify = Fastify();
+    installEarlyAnswers(fastify, {});
+    fastify.setErrorHandler((error: Error, _request, reply) => reply.status(418).send({ failed: error.message }));
+    const early = { config: { answerEarly: true } };
+    fastify.get('/async', early, () => Promise.resolve({ via: 'promise' }));
+    fastify.get('/sync', early, () => ({ via: 'value' }));
+    fastify.get('/rejects', early, () => Promise.reject(new Error('async boom')));
+    fastify.get('/throws', early, () => {
+      throw new Error('sync boom');
+    });
+    await fastify.ready();
+    expect((await fastify.inject('/async')).json()).toEqual({ via: 'promise' });
+    expect((await fastify.inject('/sync')).json()).toEqual({ via: 'value' });
+    for (const [path, message] of [
+      ['/rejects', 'async boom'],
+      ['/throws', 'sync boom'],
+    ]) {
+      const res = await fastify.inject(path);
+      expect(res.statusCode).toBe(418);
+      expect(res.json()).toEqual({ failed: message });
+    }
+  });
+
   it('lets every other route through the remaining hooks', async () => {
     const { fastify, later } = await server();
     const res = await fastify.inject('/normal');

@@ -47,7 +47,18 @@ export function installEarlyAnswers(fastify: FastifyInstance, securityHeaders: R
     void reply.header('x-request-id', request.id);
     if (request.routeOptions.config.answerEarly !== true) return done();
     void reply.headers(securityHeaders);
-    // The handler answers (its own errors included); the remaining hooks are skipped.
-    void request.routeOptions.handler.call(this, request, reply);
+    // Answering here skips the remaining request hooks. The handler's outcome
+    // is settled as Fastify would: a returned value is sent, a throw goes to
+    // the error handler.
+    const settle = (value: unknown) => {
+      if (!reply.sent && value !== undefined && value !== reply) void reply.send(value);
+    };
+    try {
+      const result: unknown = request.routeOptions.handler.call(this, request, reply);
+      if (result instanceof Promise) result.then(settle, (error: unknown) => void reply.send(error));
+      else settle(result);
+    } catch (error) {
+      void reply.send(error);
+    }
   });
 }
