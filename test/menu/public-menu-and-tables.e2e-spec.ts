@@ -133,23 +133,19 @@ describe('tables and the public menu', () => {
       expect(changed.body.categories[0].items).toEqual([]);
     });
 
-    it('is answered before middleware yet keeps security headers, request ids, CORS and metrics', async () => {
+    it('is answered before middleware yet keeps security headers, request ids, Vary and metrics', async () => {
       const { owner, cafe } = await crew();
       await item(owner, await category(owner));
       const path = `/api/v1/public/restaurants/${cafe.restaurant.slug}/menu`;
-      const res = await request(api.server)
-        .get(path)
-        .set('Origin', 'https://admin.example.test')
-        .set('X-Request-Id', 'qr-scan-7')
-        .expect(200);
+      const res = await request(api.server).get(path).set('X-Request-Id', 'qr-scan-7').expect(200);
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['x-request-id']).toBe('qr-scan-7');
-      expect(res.headers['access-control-allow-origin']).toBe('https://admin.example.test');
-      expect(res.headers['access-control-expose-headers']).toContain('etag');
+      expect(res.headers.vary).toBe('Origin');
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
       const missing = await request(api.server).get('/api/v1/public/restaurants/no-such-cafe-here/menu').expect(404);
       expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(missing.headers['x-content-type-options']).toBe('nosniff');
@@ -158,6 +154,28 @@ describe('tables and the public menu', () => {
       expect(metrics.text).toMatch(
         /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/public\/restaurants\/:slug\/menu",status_code="200"\} [1-9]/,
       );
+    });
+
+    it('answers browsers sending Origin through the full pipeline: CORS for listed origins only', async () => {
+      const { owner, cafe } = await crew();
+      await item(owner, await category(owner));
+      const path = `/api/v1/public/restaurants/${cafe.restaurant.slug}/menu`;
+      const plain = await request(api.server).get(path).expect(200);
+      const allowed = await request(api.server).get(path).set('Origin', 'https://admin.example.test').expect(200);
+      expect(allowed.body).toEqual(plain.body);
+      expect(allowed.headers.etag).toBe(plain.headers.etag);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.example.test');
+      expect(allowed.headers['access-control-expose-headers']).toContain('etag');
+      expect(allowed.headers.vary).toContain('Origin');
+      expect(allowed.headers['x-content-type-options']).toBe('nosniff');
+      expect(allowed.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      await request(api.server)
+        .get(path)
+        .set('Origin', 'https://admin.example.test')
+        .set('If-None-Match', plain.headers.etag)
+        .expect(304);
+      const foreign = await request(api.server).get(path).set('Origin', 'https://evil.example.test').expect(200);
+      expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
     });
 
     it('answers 404 problem+json for an unknown slug', async () => {

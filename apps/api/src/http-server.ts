@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastify from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe, installEarlyAnswers, staticSecurityHeaders } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
@@ -59,8 +60,13 @@ export function jsonSecurityHeaders(config: AppConfig): Record<string, string> {
   });
 }
 
+/**
+ * The Fastify instance is made here rather than by the adapter so that the
+ * early-answer hook is the very first request hook (see installEarlyAnswers):
+ * Nest's adapter adds its own hooks (CORS, shutdown 503) in its constructor.
+ */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  const adapter = new FastifyAdapter({
+  const instance = fastify({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     genReqId: requestIdFor,
@@ -68,9 +74,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  // Before `NestFactory.create()` registers middie: see installEarlyAnswers.
-  installEarlyAnswers(adapter.getInstance(), jsonSecurityHeaders(config));
-  return adapter;
+  installEarlyAnswers(instance, jsonSecurityHeaders(config));
+  return new FastifyAdapter(instance);
 }
 
 /**

@@ -34,7 +34,16 @@ describe('installEarlyAnswers', () => {
     expect(res.json()).toEqual({ hot: true });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-request-id']).toBe('req-1');
+    expect(res.headers.vary).toBe('Origin');
     expect(later).toEqual([]);
+  });
+
+  it('sends a request with an Origin header through the remaining hooks (CORS), even on a marked route', async () => {
+    const { fastify, later } = await server();
+    const res = await fastify.inject({ url: '/hot', headers: { origin: 'https://elsewhere.example' } });
+    expect(res.json()).toEqual({ hot: true });
+    expect(res.headers['x-content-type-options']).toBeUndefined();
+    expect(later).toEqual(['/hot']);
   });
 
   it('sends what a marked handler returns, and passes its errors to the error handler', async () => {

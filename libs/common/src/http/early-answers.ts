@@ -37,19 +37,20 @@ export function staticSecurityHeaders(options: HelmetOptions): Record<string, st
 
 /**
  * The first `onRequest` hook: it tags every response with its request id and
- * answers routes marked `answerEarly` right away, with the given security headers.
- * The constructor hooks of Nest's adapter (CORS, shutdown 503) already ran, so
- * those still apply; `onSend`/`onResponse` hooks (metrics) still run.
- * Added before `NestFactory.create()` registers middie, so it runs first.
+ * answers routes marked `answerEarly` at once, with the given security headers
+ * and none of the later hooks (Nest's adapter hooks, middleware, cookies,
+ * helmet). A request with an `Origin` header takes the full pipeline instead,
+ * so CORS answers it exactly as every other route; without one CORS would only
+ * add `Vary: Origin`, which is set here. `onSend`/`onResponse` hooks (metrics)
+ * still run, and Fastify answers 503 itself once the server is closing.
  */
 export function installEarlyAnswers(fastify: FastifyInstance, securityHeaders: Record<string, string>): void {
   fastify.addHook('onRequest', function (request, reply, done) {
     void reply.header('x-request-id', request.id);
-    if (request.routeOptions.config.answerEarly !== true) return done();
-    void reply.headers(securityHeaders);
-    // Answering here skips the remaining request hooks. The handler's outcome
-    // is settled as Fastify would: a returned value is sent, a throw goes to
-    // the error handler.
+    if (request.routeOptions.config.answerEarly !== true || request.headers.origin !== undefined) return done();
+    void reply.header('vary', 'Origin').headers(securityHeaders);
+    // The handler's outcome is settled as Fastify would: a returned value is
+    // sent, a throw goes to the error handler.
     const settle = (value: unknown) => {
       if (!reply.sent && value !== undefined && value !== reply) void reply.send(value);
     };
