@@ -13,6 +13,8 @@ import { startTestApi, type TestApi } from '../support/test-app';
  * (the placement); the use case must retry it, not answer 500.
  */
 describeFull('order placement under lock conflicts (MariaDB)', () => {
+  jest.setTimeout(90_000);
+
   let api: TestApi;
   let dataSource: DataSource;
 
@@ -58,8 +60,15 @@ describeFull('order placement under lock conflicts (MariaDB)', () => {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** Both placements must fall on one business day, or the second one waits on no row. */
+  async function awayFromMidnight(timeZone: string): Promise<void> {
+    const clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    if (clock.format(new Date()) === '23:59') await new Promise((resolve) => setTimeout(resolve, 61_000));
+  }
+
   it('retries a placement chosen as deadlock victim: one order, the next number, 201', async () => {
     const s = await seedShop(api.app, api.server);
+    await awayFromMidnight(s.cafe.restaurant.timezone);
     await place(s.staff, takeaway(s)).expect(201);
     const createdBefore = await metric('orders_created_total');
     const retriesBefore = await metric('order_placement_retries_total');
