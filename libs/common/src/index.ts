@@ -5,7 +5,7 @@ export * from './errors/error-codes';
 export * from './errors/problem';
 export * from './errors/problem-details.filter';
 export * from './http/api-errors.decorator';
+export * from './http/early-answers';
 export * from './http/id-param.pipe';
 export * from './pagination/pagination';
 export * from './validation/validation';
-export * from './http/early-answers';

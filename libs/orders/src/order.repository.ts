@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { isUniqueViolation } from '@coffee/common';
-import { newId } from '@coffee/database';
+import { isMysql, newId } from '@coffee/database';
 import type { OrderStatus, OrderType } from './domain/order-status';
 import {
   OrderCounterEntity,
@@ -245,9 +245,4 @@ export class OrderRepository {
 
 function hasFilters(filters: OrderFilters): boolean {
   return Boolean(filters.statuses?.length || filters.type || filters.tableId || filters.from || filters.to);
-}
-
-function isMysql(manager: EntityManager): boolean {
-  const { type } = manager.connection.options;
-  return type === 'mysql' || type === 'mariadb';
 }

@@ -45,10 +45,11 @@ export function staticSecurityHeaders(options: HelmetOptions): Record<string, st
  * still run, and Fastify answers 503 itself once the server is closing.
  */
 export function installEarlyAnswers(fastify: FastifyInstance, securityHeaders: Record<string, string>): void {
+  const earlyHeaders = { ...securityHeaders, vary: 'Origin' };
   fastify.addHook('onRequest', function (request, reply, done) {
     void reply.header('x-request-id', request.id);
     if (request.routeOptions.config.answerEarly !== true || request.headers.origin !== undefined) return done();
-    void reply.header('vary', 'Origin').headers(securityHeaders);
+    void reply.headers(earlyHeaders);
     // The handler's outcome is settled as Fastify would: a returned value is
     // sent, a throw goes to the error handler.
     const settle = (value: unknown) => {

@@ -1,11 +1,12 @@
-import { TableForeignKey, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { TableForeignKey, type DataSource, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
 /**
  * Column builders for migrations, so one migration file creates the same
  * schema on MySQL/MariaDB and on the embedded SQLite.
  */
-export function isMysql(queryRunner: QueryRunner): boolean {
-  const { type } = queryRunner.connection.options;
+/** True on MySQL/MariaDB; takes a query runner (migrations) or an entity manager (repositories). */
+export function isMysql(on: { connection: DataSource }): boolean {
+  const { type } = on.connection.options;
   return type === 'mysql' || type === 'mariadb';
 }
 
