@@ -75,6 +75,18 @@ export class AuthController {
     this.clearCookies(reply);
   }
 
+  @Post('logout-all')
+  @Authenticated()
+  @HttpCode(204)
+  @ApiCookieAuth('cookie')
+  @ApiBearerAuth('bearer')
+  @ApiNoContentResponse({ description: 'Ends every session of the user, this one included, and clears the cookies' })
+  @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_FAILED', 'TENANT_SUSPENDED')
+  async logoutAll(@Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.sessions.logoutAll(this.context.user().userId);
+    this.clearCookies(reply);
+  }
+
   @Get('me')
   @Authenticated()
   @ApiCookieAuth('cookie')
