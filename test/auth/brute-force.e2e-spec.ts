@@ -106,6 +106,17 @@ describe('auth: exact per-IP limits for sign-in, failed authentication, CSRF and
     await request(api.server).get('/api/v1/users').set('X-Forwarded-For', other).expect(429);
   });
 
+  it('refused refresh tokens count against the IP the same way', async () => {
+    const ip = randomIp();
+    const guess = () =>
+      request(api.server)
+        .post('/api/v1/auth/refresh')
+        .set('X-Forwarded-For', ip)
+        .set('Cookie', `refresh_token=${randomBytes(32).toString('base64url')}`);
+    for (let i = 0; i < 3; i++) expect((await guess()).status).toBe(401);
+    expect((await guess()).status).toBe(429);
+  });
+
   it('CSRF failures count against the IP the same way', async () => {
     const session = await signIn();
     const ip = randomIp();

@@ -88,9 +88,10 @@ describe('auth: sessions end on the very next request', () => {
       .post('/api/v1/users', { email, name: 'Sam', role: 'staff', password: TEST_PASSWORD })
       .expect(201);
     const staff = await BrowserSession.login(api.server, email, TEST_PASSWORD);
-    expect(await statusesWith(api, staff.accessToken)).toEqual([200, 200]);
+    // A route that reads nothing about the user itself (unlike /auth/me).
+    expect(await statusesWith(api, staff.accessToken, '/api/v1/orders')).toEqual([200, 200]);
     await owner.delete(`/api/v1/users/${created.body.id}`).expect(204);
-    expect(await statusesWith(api, staff.accessToken)).toEqual([401, 401]);
+    expect(await statusesWith(api, staff.accessToken, '/api/v1/orders')).toEqual([401, 401]);
   });
 
   it('a suspended restaurant’s users get 403 TENANT_SUSPENDED on the next request, with nothing but the database changed', async () => {
@@ -130,7 +131,7 @@ describe('auth: sessions end on the very next request', () => {
   it('a user deactivated directly in the database is refused too (the database is the truth)', async () => {
     const session = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
     await api.app.get(DataSource).getRepository(UserEntity).update({ id: cafe.owner.id }, { isActive: false });
-    expect(await statusesWith(api, session.accessToken)).toEqual([401, 401]);
+    expect(await statusesWith(api, session.accessToken, '/api/v1/users')).toEqual([401, 401]);
   });
 });
 

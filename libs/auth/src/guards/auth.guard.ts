@@ -16,10 +16,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const csrfFailed = (detail: string): AppError => new AppError('CSRF_FAILED', detail);
 
-/** Failures that cost the caller's IP part of its budget (AuthFailureLimit). */
-const countsAgainstIp = (error: unknown): error is AppError =>
-  error instanceof AppError && (error.code === 'UNAUTHENTICATED' || error.code === 'CSRF_FAILED');
-
 /**
  * The one global guard for who may call what: authenticates (cookie JWT,
  * bearer JWT or API key, each checked against the database), checks CSRF for
@@ -51,8 +47,7 @@ export class AuthGuard implements CanActivate {
     try {
       return await this.check(context, request, rule);
     } catch (error) {
-      if (countsAgainstIp(error)) throw await this.failures.record(request.ip, error);
-      throw error;
+      throw await this.failures.charge(request.ip, error);
     }
   }
 

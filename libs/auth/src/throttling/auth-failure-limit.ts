@@ -45,8 +45,17 @@ export class AuthFailureLimit {
     this.blockedUntil.delete(ip);
   }
 
-  /** Counts one failure of `ip`; returns what to answer: the failure itself, or 429 once over the budget. */
-  async record(ip: string, failure: AppError): Promise<AppError> {
+  /**
+   * What to answer for `error` from `ip`: a 401 or CSRF 403 counts against
+   * the IP and becomes 429 once over the budget; anything else passes unchanged.
+   */
+  async charge(ip: string, error: unknown): Promise<unknown> {
+    if (!(error instanceof AppError) || (error.code !== 'UNAUTHENTICATED' && error.code !== 'CSRF_FAILED'))
+      return error;
+    return this.record(ip, error);
+  }
+
+  private async record(ip: string, failure: AppError): Promise<AppError> {
     try {
       const { count, resetMs } = await this.counter.hit(`auth-failures:${ip}`, this.config.loginIpWindowMs);
       if (count <= this.config.loginIpMaxFailures) return failure;
