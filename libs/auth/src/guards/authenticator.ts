@@ -27,8 +27,8 @@ export interface Authentication {
  * write failing after the database commit, a pub/sub message missed during a
  * reconnect), i.e. it fails open; a cache of "revoked" saves nothing on the
  * requests that matter. The check is one indexed query (see
- * RefreshTokenRepository.liveSession), the same cost as a Redis round trip on
- * the request path, and it needs no Redis at all, so a Redis outage can neither
+ * RefreshTokenRepository.liveSession), replacing the Redis round trip of the
+ * old tenant-status cache, and it needs no Redis at all, so a Redis outage can neither
  * open nor close it. Measured in docs/security.md (`npm run bench -- orders-list`).
  */
 @Injectable()

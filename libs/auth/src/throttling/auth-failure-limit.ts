@@ -17,7 +17,7 @@ import { HitCounter } from './hit-counter';
  * instances learn it from the shared counter on that IP's next failure there.
  *
  * A Redis outage fails open (the normal 401/403, logged and counted): these are
- * general routes under DESIGN's failure policy, and credentials are still checked.
+ * general routes (the throttler's policy), and credentials are still checked.
  */
 @Injectable()
 export class AuthFailureLimit {
