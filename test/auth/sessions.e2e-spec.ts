@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { RestaurantEntity, TenantStatusService } from '@coffee/tenancy';
+import { RestaurantEntity } from '@coffee/tenancy';
 import { seedRestaurant, TEST_PASSWORD, uniqueEmail, type SeededRestaurant } from '../factories/restaurant.factory';
 import { TEST_JWT_SECRET } from '../support/env';
 import { BrowserSession, bearer, parseSetCookie } from '../support/session';
@@ -131,7 +131,6 @@ describe('auth: cookie sessions, refresh rotation, CSRF, lockout', () => {
         .get(DataSource)
         .getRepository(RestaurantEntity)
         .update({ id: cafe.restaurant.id }, { status: 'suspended' });
-      await api.app.get(TenantStatusService).forget(cafe.restaurant.id);
 
       const next = await session.get('/api/v1/users').expect(403);
       expect(next.body.code).toBe('TENANT_SUSPENDED');

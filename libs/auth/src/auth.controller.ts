@@ -11,6 +11,7 @@ import { ACCESS_COOKIE, cookieOptions, CSRF_COOKIE, REFRESH_COOKIE } from './aut
 import { ChangePasswordDto, LoginDto, SessionResponse } from './dto/auth.dto';
 import { CsrfExempt } from './guards/csrf-exempt.decorator';
 import { SessionsService, type IssuedSession } from './sessions/sessions.service';
+import { AuthFailureLimit } from './throttling/auth-failure-limit';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -20,6 +21,7 @@ export class AuthController {
   constructor(
     private readonly sessions: SessionsService,
     private readonly context: RequestContext,
+    private readonly failures: AuthFailureLimit,
     @Inject(authConfig.KEY) config: AuthConfig,
   ) {
     this.cookies = cookieOptions(config.cookieSecure);
@@ -52,7 +54,7 @@ export class AuthController {
   @CsrfExempt()
   @HttpCode(200)
   @ApiOkResponse({ type: SessionResponse, description: 'Rotates all three cookies; the old refresh token is dead' })
-  @ApiErrors('UNAUTHENTICATED', 'TENANT_SUSPENDED', 'CSRF_FAILED')
+  @ApiErrors('UNAUTHENTICATED', 'TENANT_SUSPENDED', 'CSRF_FAILED', 'RATE_LIMITED')
   async refresh(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -61,7 +63,8 @@ export class AuthController {
       return this.respond(reply, await this.sessions.refresh(request.cookies[REFRESH_COOKIE]));
     } catch (error) {
       this.clearCookies(reply);
-      throw error;
+      // A refused refresh token is a failed authentication like any other (guessing costs a lookup).
+      throw await this.failures.charge(request.ip, error);
     }
   }
 
@@ -72,6 +75,18 @@ export class AuthController {
   @ApiErrors('CSRF_FAILED')
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.logout(request.cookies[REFRESH_COOKIE], this.context.principal?.sessionId ?? null);
+    this.clearCookies(reply);
+  }
+
+  @Post('logout-all')
+  @Authenticated()
+  @HttpCode(204)
+  @ApiCookieAuth('cookie')
+  @ApiBearerAuth('bearer')
+  @ApiNoContentResponse({ description: 'Ends every session of the user, this one included, and clears the cookies' })
+  @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_FAILED', 'TENANT_SUSPENDED')
+  async logoutAll(@Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.sessions.logoutAll(this.context.user().userId);
     this.clearCookies(reply);
   }
 

@@ -11,11 +11,13 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './guards/auth.guard';
+import { Authenticator } from './guards/authenticator';
 import { AccessTokens } from './sessions/access-tokens';
 import { CsrfTokens } from './sessions/csrf-tokens';
 import { RefreshTokenEntity } from './sessions/refresh-token.entity';
 import { RefreshTokenRepository } from './sessions/refresh-token.repository';
 import { SessionsService } from './sessions/sessions.service';
+import { AuthFailureLimit } from './throttling/auth-failure-limit';
 import { LoginThrottle } from './throttling/login-throttle';
 import { RateLimitStoreModule } from './throttling/rate-limit-store.module';
 import { SharedThrottlerStorage } from './throttling/throttler.storage';
@@ -46,6 +48,8 @@ const UNTHROTTLED = /^\/(health|metrics)(\/|$|\?)/;
     RefreshTokenRepository,
     SessionsService,
     LoginThrottle,
+    AuthFailureLimit,
+    Authenticator,
     ApiKeyRepository,
     ApiKeysService,
     // Order matters: authenticate first, so the throttler can key on the caller.

@@ -38,20 +38,12 @@ export class UserAccountsService {
     return this.users.findById(id);
   }
 
-  isLocked(user: UserEntity, now: Date): boolean {
-    return user.lockedUntil !== null && user.lockedUntil.getTime() > now.getTime();
-  }
-
-  /** Returns true when this failure locked the account. */
-  async recordFailure(user: UserEntity, now: Date, policy: LockoutPolicy): Promise<boolean> {
-    const failures = await this.users.recordFailedLogin(
-      user.id,
-      now,
-      policy.windowMs,
-      policy.maxFailures,
-      policy.lockMs,
-    );
-    return failures === policy.maxFailures;
+  /**
+   * Takes one of the account's sign-in attempts before its password is
+   * checked; false when the account is locked (every attempt is then refused).
+   */
+  reserveAttempt(user: UserEntity, now: Date, policy: LockoutPolicy): Promise<boolean> {
+    return this.users.reserveLoginAttempt(user.id, now, policy.windowMs, policy.maxFailures, policy.lockMs);
   }
 
   recordSuccess(user: UserEntity, now: Date): Promise<void> {

@@ -86,37 +86,45 @@ export class UserRepository {
   }
 
   /**
-   * Counts a failed sign-in in a sliding window and locks the account once
-   * `maxFailures` is reached. Returns the count within the current window.
+   * Reserves one sign-in attempt before the password is checked: counts it in
+   * a sliding window and, when it is the `maxFailures`-th, locks the account in
+   * the same statement. The statement only applies to an unlocked account, so
+   * of parallel attempts exactly `maxFailures` get through; the rest find the
+   * lock (false). A successful sign-in clears the count (recordSuccessfulLogin).
+   *
+   * SET clauses are ordered so that MySQL (which evaluates them left to right,
+   * each seeing the columns already assigned) and SQLite (which evaluates all
+   * against the old row) compute the same values.
    */
-  async recordFailedLogin(
+  async reserveLoginAttempt(
     id: string,
     now: Date,
     windowMs: number,
     maxFailures: number,
     lockMs: number,
-  ): Promise<number> {
-    const windowStart = new Date(now.getTime() - windowMs);
-    await this.users
+  ): Promise<boolean> {
+    const expired = 'failed_login_window_start IS NULL OR failed_login_window_start < :windowStart';
+    const next = `CASE WHEN ${expired} THEN 1 ELSE failed_login_count + 1 END`;
+    const result = await this.users
       .createQueryBuilder()
       .update(UserEntity)
       .set({
-        failedLoginCount: () =>
-          'CASE WHEN failed_login_window_start IS NULL OR failed_login_window_start < :windowStart THEN 1 ELSE failed_login_count + 1 END',
-        failedLoginWindowStart: () =>
-          'CASE WHEN failed_login_window_start IS NULL OR failed_login_window_start < :windowStart THEN :now ELSE failed_login_window_start END',
+        lockedUntil: () => `CASE WHEN ${next} >= :maxFailures THEN :lockedUntil ELSE locked_until END`,
+        failedLoginCount: () => next,
+        failedLoginWindowStart: () => `CASE WHEN ${expired} THEN :now ELSE failed_login_window_start END`,
       })
       .where('id = :id', { id })
-      .setParameters({ windowStart, now })
+      .andWhere('(locked_until IS NULL OR locked_until <= :now)')
+      .setParameters({
+        windowStart: new Date(now.getTime() - windowMs),
+        now,
+        maxFailures,
+        lockedUntil: new Date(now.getTime() + lockMs),
+      })
       .callListeners(false)
       .updateEntity(false)
       .execute();
-    const row = await this.users.findOne({ select: { id: true, failedLoginCount: true }, where: { id } });
-    const failures = row?.failedLoginCount ?? 0;
-    if (failures >= maxFailures) {
-      await this.users.update({ id }, { lockedUntil: new Date(now.getTime() + lockMs) });
-    }
-    return failures;
+    return (result.affected ?? 0) === 1;
   }
 
   async recordSuccessfulLogin(id: string, now: Date): Promise<void> {

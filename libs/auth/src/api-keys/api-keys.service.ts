@@ -1,6 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import type { Counter } from 'prom-client';
 import { AppError, offsetPage, type ApiKeyScope, type Page } from '@coffee/common';
+import { MetricsService } from '@coffee/metrics';
 import type { TenantPrincipal } from '@coffee/tenancy';
 import {
   toApiKeyResponse,
@@ -14,6 +18,9 @@ import { ApiKeyRepository } from './api-key.repository';
 export const API_KEY_PREFIX = 'ck_live_';
 const LOOKUP_CHARS = 12;
 const KEY_SHAPE = /^ck_live_[A-Za-z0-9_-]{43}$/;
+/** How long a prefix with no live key is remembered: short, since revocation and creation never reuse prefixes. */
+const UNKNOWN_PREFIX_TTL_MS = 60_000;
+const unknownPrefixKey = (prefix: string): string => `api-key-unknown:${prefix}`;
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -33,8 +40,18 @@ export interface VerifiedApiKey {
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
+  private readonly unknownHits: Counter;
 
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    metrics: MetricsService,
+  ) {
+    this.unknownHits = metrics.counter(
+      'api_key_unknown_prefix_cache_hits_total',
+      'API keys refused from the cache of unknown prefixes, without a database query',
+    );
+  }
 
   async create(principal: TenantPrincipal, dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
@@ -65,11 +82,24 @@ export class ApiKeysService {
     if (!(await this.keys.revoke(principal.restaurantId, id, new Date()))) throw AppError.notFound('API key');
   }
 
-  /** The key's restaurant and scopes, or null for an unknown, malformed or revoked key. */
+  /**
+   * The key's restaurant and scopes, or null for an unknown, malformed or
+   * revoked key. Prefixes with no live key are remembered for a minute (Redis
+   * in full mode, memory in embedded), so replaying random keys costs no
+   * database query; a cache outage only means asking the database.
+   */
   async verify(presented: string): Promise<VerifiedApiKey | null> {
     if (!KEY_SHAPE.test(presented)) return null;
-    const stored = await this.keys.findLiveByPrefix(presented.slice(0, API_KEY_PREFIX.length + LOOKUP_CHARS));
-    if (!stored) return null;
+    const prefix = presented.slice(0, API_KEY_PREFIX.length + LOOKUP_CHARS);
+    if (await this.cache.get<boolean>(unknownPrefixKey(prefix)).catch(() => undefined)) {
+      this.unknownHits.inc();
+      return null;
+    }
+    const stored = await this.keys.findLiveByPrefix(prefix);
+    if (!stored) {
+      await this.cache.set(unknownPrefixKey(prefix), true, UNKNOWN_PREFIX_TTL_MS).catch(() => undefined);
+      return null;
+    }
     const expected = Buffer.from(stored.keyHash, 'hex');
     const actual = Buffer.from(hashKey(presented), 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;

@@ -2,21 +2,35 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { PinoLogger } from 'nestjs-pino';
 import { ACCESS_METADATA, AppError, type AccessRule } from '@coffee/common';
-import { appConfigFrom, validateEnvironment } from '@coffee/config';
+import { appConfigFrom, authConfigFrom, redisConfigFrom, validateEnvironment } from '@coffee/config';
+import { MetricsService } from '@coffee/metrics';
 import type { Principal, RequestContext, TenantStatusService } from '@coffee/tenancy';
 import type { ApiKeysService } from '../api-keys/api-keys.service';
 import type { AccessTokens } from '../sessions/access-tokens';
 import type { CsrfTokens } from '../sessions/csrf-tokens';
+import type { LiveSession, RefreshTokenRepository } from '../sessions/refresh-token.repository';
+import { AuthFailureLimit } from '../throttling/auth-failure-limit';
+import { HitCounter } from '../throttling/hit-counter';
 import { AuthGuard } from './auth.guard';
+import { Authenticator } from './authenticator';
 import { CSRF_EXEMPT } from './csrf-exempt.decorator';
 
 interface FakeRequest {
   method: string;
   headers: Record<string, string>;
   cookies: Record<string, string>;
+  ip: string;
 }
 
-function setup(rule: AccessRule | undefined, options: { csrfExempt?: boolean; tenantStatus?: string } = {}) {
+interface SetupOptions {
+  csrfExempt?: boolean;
+  tenantStatus?: string;
+  /** What the database says about the JWT's session now (null: revoked). */
+  live?: Partial<LiveSession> | null;
+  maxFailures?: number;
+}
+
+function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
   const handler = () => undefined;
   class Controller {}
   if (rule) Reflect.defineMetadata(ACCESS_METADATA, rule, handler);
@@ -35,18 +49,45 @@ function setup(rule: AccessRule | undefined, options: { csrfExempt?: boolean; te
   };
   const context = { setPrincipal: jest.fn() };
   const tenants = { statusOf: jest.fn().mockResolvedValue(options.tenantStatus ?? 'active') };
-  const guard = new AuthGuard(
-    new Reflector(),
+  const refreshTokens = {
+    liveSession: jest.fn().mockResolvedValue(
+      options.live === null
+        ? null
+        : {
+            role: 'manager',
+            isActive: true,
+            restaurantId: 'r1',
+            restaurantStatus: options.tenantStatus ?? 'active',
+            ...options.live,
+          },
+    ),
+  };
+  const env = validateEnvironment({
+    CORS_ORIGINS: 'https://spa.test',
+    LOGIN_IP_MAX_FAILURES: String(options.maxFailures ?? 1000),
+  });
+  const failures = new AuthFailureLimit(
+    new HitCounter(null, redisConfigFrom(env)),
+    authConfigFrom(env),
+    new MetricsService(),
+  );
+  const authenticator = new Authenticator(
     accessTokens as unknown as AccessTokens,
-    csrf as unknown as CsrfTokens,
+    refreshTokens as unknown as RefreshTokenRepository,
     apiKeys as unknown as ApiKeysService,
     tenants as unknown as TenantStatusService,
+  );
+  const guard = new AuthGuard(
+    new Reflector(),
+    authenticator,
+    csrf as unknown as CsrfTokens,
+    failures,
     context as unknown as RequestContext,
-    appConfigFrom(validateEnvironment({ CORS_ORIGINS: 'https://spa.test' })),
+    appConfigFrom(env),
     { assign: jest.fn() } as unknown as PinoLogger,
   );
   const run = async (request: Partial<FakeRequest>): Promise<string | Principal> => {
-    const req: FakeRequest = { method: 'GET', headers: { host: 'api.test' }, cookies: {}, ...request };
+    const req: FakeRequest = { method: 'GET', headers: { host: 'api.test' }, cookies: {}, ip: '10.0.0.1', ...request };
     const ctx = {
       getType: () => 'http',
       getHandler: () => handler,
@@ -60,7 +101,7 @@ function setup(rule: AccessRule | undefined, options: { csrfExempt?: boolean; te
       return error instanceof AppError ? error.code : 'OTHER';
     }
   };
-  return { run, tenants };
+  return { run, tenants, accessTokens, refreshTokens, apiKeys };
 }
 
 const managers: AccessRule = { kind: 'roles', roles: ['owner', 'manager'], scopes: ['menu:read'] };
@@ -143,5 +184,31 @@ describe('AuthGuard', () => {
     const { run } = setup(managers, { tenantStatus: 'suspended' });
     expect(await run({ headers: { authorization: 'Bearer good-jwt' } })).toBe('TENANT_SUSPENDED');
     expect(await run({ headers: { authorization: 'Bearer ck_live_good' } })).toBe('TENANT_SUSPENDED');
+  });
+
+  it('refuses a JWT whose session is revoked or whose user is deactivated, by cookie and bearer alike', async () => {
+    for (const live of [null, { isActive: false }]) {
+      const { run } = setup(managers, { live });
+      expect(await run({ headers: { authorization: 'Bearer good-jwt' } })).toBe('UNAUTHENTICATED');
+      expect(await run({ cookies: { access_token: 'good-jwt' } })).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('applies the role and restaurant status read now, not the ones in the token', async () => {
+    const demoted = setup(managers, { live: { role: 'staff' } });
+    expect(await demoted.run({ headers: { authorization: 'Bearer good-jwt' } })).toBe('FORBIDDEN');
+    const suspended = setup(managers, { live: { restaurantStatus: 'suspended' } });
+    expect(await suspended.run({ headers: { authorization: 'Bearer good-jwt' } })).toBe('TENANT_SUSPENDED');
+  });
+
+  it('counts 401s and CSRF failures per IP: past the budget 429, then refuses that IP before any lookup', async () => {
+    const { run, accessTokens } = setup(managers, { maxFailures: 2 });
+    expect(await run({ ip: 'a', headers: { authorization: 'Bearer bad-jwt' } })).toBe('UNAUTHENTICATED');
+    expect(await run({ ip: 'a', method: 'POST', cookies: { access_token: 'good-jwt' } })).toBe('CSRF_FAILED');
+    expect(await run({ ip: 'a', headers: { authorization: 'Bearer bad-jwt' } })).toBe('RATE_LIMITED');
+    const lookups = accessTokens.verify.mock.calls.length;
+    expect(await run({ ip: 'a', headers: { authorization: 'Bearer good-jwt' } })).toBe('RATE_LIMITED');
+    expect(accessTokens.verify.mock.calls.length).toBe(lookups);
+    expect(await run({ ip: 'b', headers: { authorization: 'Bearer good-jwt' } })).toMatchObject({ userId: 'u1' });
   });
 });

@@ -5,11 +5,11 @@ import type { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { ACCESS_METADATA, AppError, type AccessRule } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
-import { RequestContext, TenantStatusService, type Principal } from '@coffee/tenancy';
-import { ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER } from '../auth.constants';
-import { ApiKeysService, API_KEY_PREFIX } from '../api-keys/api-keys.service';
-import { AccessTokens } from '../sessions/access-tokens';
+import { RequestContext, type Principal } from '@coffee/tenancy';
+import { CSRF_COOKIE, CSRF_HEADER } from '../auth.constants';
 import { CsrfTokens } from '../sessions/csrf-tokens';
+import { AuthFailureLimit } from '../throttling/auth-failure-limit';
+import { Authenticator } from './authenticator';
 import { CSRF_EXEMPT } from './csrf-exempt.decorator';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -18,18 +18,19 @@ const csrfFailed = (detail: string): AppError => new AppError('CSRF_FAILED', det
 
 /**
  * The one global guard for who may call what: authenticates (cookie JWT,
- * bearer JWT or API key), checks CSRF for cookie-authenticated writes, puts the
- * principal in the request context, refuses suspended restaurants, then
- * applies the route's `@Public`/`@Authenticated`/`@Access` rule.
+ * bearer JWT or API key, each checked against the database), checks CSRF for
+ * cookie-authenticated writes, puts the principal in the request context,
+ * refuses suspended restaurants, then applies the route's
+ * `@Public`/`@Authenticated`/`@Access` rule. Authentication and CSRF failures
+ * count against the caller's IP.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly accessTokens: AccessTokens,
+    private readonly authenticator: Authenticator,
     private readonly csrf: CsrfTokens,
-    private readonly apiKeys: ApiKeysService,
-    private readonly tenants: TenantStatusService,
+    private readonly failures: AuthFailureLimit,
     private readonly context: RequestContext,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: PinoLogger,
@@ -42,14 +43,23 @@ export class AuthGuard implements CanActivate {
     // A route without a declaration is a bug; refuse rather than guess (a test walks every route).
     if (!rule) throw AppError.forbidden('This route declares no access rule');
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const csrfExempt = this.reflector.get<boolean | undefined>(CSRF_EXEMPT, context.getHandler()) === true;
+    if (rule.kind !== 'public') this.failures.assertNotBlocked(request.ip);
+    try {
+      return await this.check(context, request, rule);
+    } catch (error) {
+      throw await this.failures.charge(request.ip, error);
+    }
+  }
 
+  private async check(context: ExecutionContext, request: FastifyRequest, rule: AccessRule): Promise<boolean> {
+    const csrfExempt = this.reflector.get<boolean | undefined>(CSRF_EXEMPT, context.getHandler()) === true;
     if (csrfExempt) this.assertTrustedOrigin(request);
-    const principal = await this.authenticate(request, rule.kind !== 'public');
-    if (!principal) {
+    const found = await this.authenticator.authenticate(request, rule.kind !== 'public');
+    if (!found) {
       if (rule.kind === 'public') return true;
       throw AppError.unauthenticated();
     }
+    const { principal, restaurantStatus } = found;
     if (principal.via === 'cookie' && !SAFE_METHODS.has(request.method) && !csrfExempt) {
       const header = request.headers[CSRF_HEADER];
       if (
@@ -65,13 +75,12 @@ export class AuthGuard implements CanActivate {
     this.context.setPrincipal(principal);
     this.tagLogs(principal);
     if (rule.kind === 'public') return true;
-    if (principal.restaurantId && (await this.tenants.statusOf(principal.restaurantId)) !== 'active') {
+    if (principal.restaurantId && restaurantStatus !== 'active') {
       throw new AppError('TENANT_SUSPENDED', 'This restaurant is suspended');
     }
     this.authorize(rule, principal);
     return true;
   }
-
   private authorize(rule: AccessRule, principal: Principal): void {
     if (rule.kind === 'authenticated') {
       if (!principal.userId) throw AppError.forbidden('API keys cannot use this route');
@@ -91,56 +100,6 @@ export class AuthGuard implements CanActivate {
     if (principal.role === 'integration' || !rule.roles.includes(principal.role)) {
       throw AppError.forbidden('Your role may not do this');
     }
-  }
-
-  /**
-   * The caller from the Authorization header (which wins) or the access cookie.
-   * Bad credentials are a 401 on protected routes and simply ignored on public ones.
-   */
-  private async authenticate(request: FastifyRequest, required: boolean): Promise<Principal | null> {
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const principal = match?.[1] ? await this.fromBearer(match[1]) : null;
-      if (!principal && required) throw AppError.unauthenticated('The bearer token is invalid, expired or revoked');
-      return principal;
-    }
-    const cookie = request.cookies[ACCESS_COOKIE];
-    if (!cookie) return null;
-    const principal = this.fromJwt(cookie, 'cookie');
-    if (!principal && required) throw AppError.unauthenticated('The session has expired; refresh or sign in again');
-    return principal;
-  }
-
-  private async fromBearer(token: string): Promise<Principal | null> {
-    if (token.startsWith(API_KEY_PREFIX)) {
-      const key = await this.apiKeys.verify(token);
-      if (!key) return null;
-      return {
-        userId: null,
-        restaurantId: key.restaurantId,
-        role: 'integration',
-        scopes: key.scopes,
-        via: 'api-key',
-        sessionId: null,
-        apiKeyId: key.id,
-      };
-    }
-    return this.fromJwt(token, 'bearer');
-  }
-
-  private fromJwt(token: string, via: 'cookie' | 'bearer'): Principal | null {
-    const claims = this.accessTokens.verify(token);
-    if (!claims) return null;
-    return {
-      userId: claims.sub,
-      restaurantId: claims.rid,
-      role: claims.role,
-      scopes: [],
-      via,
-      sessionId: claims.sid,
-      apiKeyId: null,
-    };
   }
 
   /** Every later log line of this request names the restaurant and the caller. */

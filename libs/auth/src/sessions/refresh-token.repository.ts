@@ -1,7 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, type Repository } from 'typeorm';
+import type { Role } from '@coffee/common';
+import type { RestaurantStatus } from '@coffee/tenancy';
 import { RefreshTokenEntity } from './refresh-token.entity';
+
+/** What an access token's holder is right now, read from the database on each request. */
+export interface LiveSession {
+  role: Role;
+  isActive: boolean;
+  restaurantId: string | null;
+  /** Null for a sysadmin (no restaurant). */
+  restaurantStatus: RestaurantStatus | null;
+}
+
+/*
+ * One round trip for everything an access token can lose between two requests:
+ * its session (refresh-token family) revoked by logout, logout-all, a password
+ * change or reuse detection; the user's current role and active flag; the
+ * restaurant's status. Plain SQL (identical on MySQL and SQLite) so the hot
+ * path builds no query. The family and user indexes serve the EXISTS, the
+ * primary keys the rest.
+ */
+const LIVE_SESSION_SQL = `SELECT u.role AS role, u.is_active AS isActive, u.restaurant_id AS restaurantId, r.status AS restaurantStatus
+FROM users u LEFT JOIN restaurants r ON r.id = u.restaurant_id
+WHERE u.id = ? AND EXISTS (
+  SELECT 1 FROM refresh_tokens t WHERE t.family_id = ? AND t.user_id = u.id AND t.revoked_at IS NULL
+)`;
 
 @Injectable()
 export class RefreshTokenRepository {
@@ -24,6 +49,24 @@ export class RefreshTokenRepository {
   async claim(id: string, now: Date): Promise<boolean> {
     const result = await this.tokens.update({ id, rotatedAt: IsNull(), revokedAt: IsNull() }, { rotatedAt: now });
     return (result.affected ?? 0) === 1;
+  }
+
+  /** The session's user as it is now, or null once the session is revoked (or the user is gone). */
+  async liveSession(userId: string, familyId: string): Promise<LiveSession | null> {
+    const rows: {
+      role: Role;
+      isActive: number | boolean | string;
+      restaurantId: string | null;
+      restaurantStatus: RestaurantStatus | null;
+    }[] = await this.tokens.query(LIVE_SESSION_SQL, [userId, familyId]);
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      role: row.role,
+      isActive: Number(row.isActive) === 1,
+      restaurantId: row.restaurantId,
+      restaurantStatus: row.restaurantStatus,
+    };
   }
 
   async revokeFamily(familyId: string, now: Date): Promise<void> {

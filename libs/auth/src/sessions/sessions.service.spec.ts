@@ -47,8 +47,8 @@ function setup() {
     findByEmail: jest.fn(),
     findById: jest.fn(),
     verifyCredentials: jest.fn(),
-    isLocked: jest.fn((u: UserEntity, now: Date) => u.lockedUntil !== null && u.lockedUntil > now),
-    recordFailure: jest.fn(),
+    // The account is "locked" when the fixture says so; the real check is one conditional UPDATE.
+    reserveAttempt: jest.fn((u: UserEntity, now: Date) => Promise.resolve(!(u.lockedUntil && u.lockedUntil > now))),
     recordSuccess: jest.fn(),
     changePassword: jest.fn(),
   };
@@ -60,7 +60,7 @@ function setup() {
     revokeUser: jest.fn(),
   };
   const tenants = { statusOf: jest.fn().mockResolvedValue('active') };
-  const throttle = { assertAllowed: jest.fn(), recordFailure: jest.fn() };
+  const throttle = { reserve: jest.fn(), release: jest.fn() };
   const service = new SessionsService(
     accounts as unknown as UserAccountsService,
     refreshTokens as unknown as RefreshTokenRepository,
@@ -83,8 +83,8 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 
 describe('SessionsService', () => {
   describe('login', () => {
-    it('issues a session and records the success', async () => {
-      const { service, accounts, refreshTokens } = setup();
+    it('issues a session, records the success and gives the IP its attempt back', async () => {
+      const { service, accounts, refreshTokens, throttle } = setup();
       accounts.findByEmail.mockResolvedValue(user());
       accounts.verifyCredentials.mockResolvedValue(true);
       const session = await service.login('a@b.test', 'pw', '1.2.3.4');
@@ -95,15 +95,27 @@ describe('SessionsService', () => {
       );
       expect(refreshTokens.insert.mock.calls[0][0].tokenHash).not.toBe(session.refreshToken);
       expect(accounts.recordSuccess).toHaveBeenCalled();
+      expect(throttle.release).toHaveBeenCalledWith('1.2.3.4');
     });
 
-    it('counts a wrong password against the account and the IP', async () => {
+    it('reserves the attempt against the IP and the account before checking the password', async () => {
       const { service, accounts, throttle } = setup();
       accounts.findByEmail.mockResolvedValue(user());
-      accounts.verifyCredentials.mockResolvedValue(false);
+      accounts.verifyCredentials.mockImplementation(() => {
+        expect(throttle.reserve).toHaveBeenCalledWith('1.2.3.4');
+        expect(accounts.reserveAttempt).toHaveBeenCalled();
+        return Promise.resolve(false);
+      });
       expect(await codeOf(service.login('a@b.test', 'bad', '1.2.3.4'))).toBe('INVALID_CREDENTIALS');
-      expect(accounts.recordFailure).toHaveBeenCalled();
-      expect(throttle.recordFailure).toHaveBeenCalledWith('1.2.3.4');
+      expect(accounts.verifyCredentials).toHaveBeenCalled();
+      expect(throttle.release).not.toHaveBeenCalled();
+    });
+
+    it('checks nothing once the IP is over its budget', async () => {
+      const { service, accounts, throttle } = setup();
+      throttle.reserve.mockRejectedValue(AppError.rateLimited(30));
+      expect(await codeOf(service.login('a@b.test', 'pw', 'ip'))).toBe('RATE_LIMITED');
+      expect(accounts.findByEmail).not.toHaveBeenCalled();
     });
 
     it('answers an unknown email like a wrong password, after a dummy verification', async () => {
@@ -112,12 +124,14 @@ describe('SessionsService', () => {
       accounts.verifyCredentials.mockResolvedValue(false);
       expect(await codeOf(service.login('x@b.test', 'pw', 'ip'))).toBe('INVALID_CREDENTIALS');
       expect(accounts.verifyCredentials).toHaveBeenCalledWith(null, 'pw');
-      expect(accounts.recordFailure).not.toHaveBeenCalled();
+      expect(accounts.reserveAttempt).not.toHaveBeenCalled();
     });
 
     it('refuses a locked account before checking the password', async () => {
       const { service, accounts } = setup();
-      accounts.findByEmail.mockResolvedValue(user({ lockedUntil: new Date(Date.now() + HOUR) }));
+      const locked = user({ lockedUntil: new Date(Date.now() + HOUR) });
+      accounts.findByEmail.mockResolvedValue(locked);
+      accounts.findById.mockResolvedValue(locked);
       expect(await codeOf(service.login('a@b.test', 'right', 'ip'))).toBe('ACCOUNT_LOCKED');
       expect(accounts.verifyCredentials).not.toHaveBeenCalled();
     });

@@ -41,24 +41,27 @@ export class SessionsService {
     private readonly throttle: LoginThrottle,
   ) {}
 
+  /**
+   * Both limits reserve the attempt before the password is checked (per IP,
+   * then per account), so parallel guesses cannot all pass a check made before
+   * any failure was recorded.
+   */
   async login(email: string, password: string, ip: string): Promise<IssuedSession> {
-    await this.throttle.assertAllowed(ip);
+    await this.throttle.reserve(ip);
     const now = new Date();
     const user = await this.accounts.findByEmail(email);
-    if (user && this.accounts.isLocked(user, now)) {
-      await this.throttle.recordFailure(ip);
+    if (user?.isActive && !(await this.accounts.reserveAttempt(user, now, LOCKOUT))) {
+      const lockedUntil =
+        (await this.accounts.findById(user.id))?.lockedUntil ?? new Date(now.getTime() + LOCKOUT.lockMs);
       throw new AppError('ACCOUNT_LOCKED', 'Too many failed sign-ins; try again in 15 minutes', {
-        headers: { 'Retry-After': String(Math.ceil((user.lockedUntil!.getTime() - now.getTime()) / 1000)) },
+        headers: { 'Retry-After': String(Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000))) },
       });
     }
     const valid = await this.accounts.verifyCredentials(user, password);
-    if (!user || !valid || !user.isActive) {
-      await this.throttle.recordFailure(ip);
-      if (user && user.isActive) await this.accounts.recordFailure(user, now, LOCKOUT);
-      throw invalidCredentials();
-    }
+    if (!user || !valid || !user.isActive) throw invalidCredentials();
     await this.assertTenantActive(user);
     await this.accounts.recordSuccess(user, now);
+    await this.throttle.release(ip);
     return this.issue({ ...user, lastLoginAt: now } as UserEntity, newId(), now);
   }
 
@@ -90,6 +93,11 @@ export class SessionsService {
       if (stored) await this.refreshTokens.revokeFamily(stored.familyId, now);
     }
     if (sessionId) await this.refreshTokens.revokeFamily(sessionId, now);
+  }
+
+  /** Ends every session of the user: their access tokens are refused from the next request on. */
+  async logoutAll(userId: string): Promise<void> {
+    await this.refreshTokens.revokeUser(userId, new Date());
   }
 
   /** Changes the password and ends every other session of the user. */

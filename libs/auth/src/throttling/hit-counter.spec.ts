@@ -15,4 +15,16 @@ describe('HitCounter (memory)', () => {
     expect(await counter.peek('a')).toEqual({ count: 0, resetMs: 0 });
     expect((await counter.hit('a', 1000)).count).toBe(1);
   });
+
+  it('takes a hit back within the window, never below zero', async () => {
+    const counter = new HitCounter(null, redisConfigFrom(validateEnvironment({})));
+    await counter.hit('a', 1000);
+    await counter.hit('a', 1000);
+    await counter.release('a');
+    expect((await counter.peek('a')).count).toBe(1);
+    await counter.release('a');
+    await counter.release('a');
+    expect((await counter.peek('a')).count).toBe(0);
+    expect((await counter.hit('a', 1000)).count).toBe(1);
+  });
 });

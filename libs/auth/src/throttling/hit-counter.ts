@@ -17,6 +17,12 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
 return {count, ttl}`;
 
+// Takes one hit back without touching the window; a key that expired meanwhile stays gone.
+const RELEASE_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return 0`;
+
 /**
  * Fixed-window counters for rate limits: Redis in full mode (shared by all
  * instances), process memory in embedded mode. Redis errors propagate: each
@@ -51,6 +57,16 @@ export class HitCounter {
     }
     entry.count += 1;
     return { count: entry.count, resetMs: entry.resetAt - now };
+  }
+
+  /** Takes back one hit of the current window (never below zero, never extending it). */
+  async release(key: string): Promise<void> {
+    if (this.redis) {
+      await this.redis.eval(RELEASE_SCRIPT, 1, this.prefix + key);
+      return;
+    }
+    const entry = this.memory.get(key);
+    if (entry && entry.resetAt > Date.now() && entry.count > 0) entry.count -= 1;
   }
 
   async peek(key: string): Promise<HitCount> {
