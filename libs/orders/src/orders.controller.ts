@@ -61,7 +61,10 @@ export class OrdersController {
 
   @Get()
   @READ
-  @ApiOkResponse({ description: 'Newest first; `meta.nextCursor` pages by keyset (then `total` is null)' })
+  @ApiOkResponse({
+    description:
+      'Newest first unless `sort=createdAt`; `meta.nextCursor` pages by keyset in the same sort (then `total` is null)',
+  })
   @ApiErrors('VALIDATION_FAILED')
   list(@Query() query: ListOrdersQueryDto): Promise<Page<OrderResponse>> {
     return this.orders.list(this.context.tenant(), query);

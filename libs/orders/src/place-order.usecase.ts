@@ -138,17 +138,15 @@ export class PlaceOrderUseCase {
     const errors = [...(tableError ? [tableError] : []), ...(priced.ok ? [] : priced.errors)];
     if (!priced.ok || errors.length > 0) throw AppError.validation(errors);
     const orderId = newId();
-    const lines = priced.value.lines.map(
-      (line, position): NewOrderLine => ({
-        ...line,
-        id: newId(),
-        restaurantId,
-        orderId,
-        modifiers: JSON.stringify(line.modifiers),
-        notes: dto.items[position].notes ?? null,
-        position,
-      }),
-    );
+    const lines = priced.value.lines.map((line, position): NewOrderLine => ({
+      ...line,
+      id: newId(),
+      restaurantId,
+      orderId,
+      modifiers: JSON.stringify(line.modifiers),
+      notes: dto.items[position].notes ?? null,
+      position,
+    }));
 
     const now = new Date();
     const day = businessDate(now, timeZone);

@@ -1,5 +1,12 @@
 import type { FieldError } from '@coffee/common';
-import { orderTotals, orderTotalsError, lineTotalError, priceLine, type LineAmounts, type OrderTotals } from './pricing';
+import {
+  orderTotals,
+  orderTotalsError,
+  lineTotalError,
+  priceLine,
+  type LineAmounts,
+  type OrderTotals,
+} from './pricing';
 
 /** What a client asks for in one line. */
 export interface LineRequest {
@@ -40,10 +47,17 @@ export type Priced<T> = { ok: true; value: T } | { ok: false; errors: FieldError
  * min/max holds, and the line total is within 0…10^12. Errors name the field
  * (`items[2].menuItemId`, `items[2].modifierOptionIds`).
  */
-export function priceOrderLine(index: number, line: LineRequest, entry: MenuEntry | undefined): Priced<PricedOrderLine> {
+export function priceOrderLine(
+  index: number,
+  line: LineRequest,
+  entry: MenuEntry | undefined,
+): Priced<PricedOrderLine> {
   const field = `items[${index}]`;
   if (!entry)
-    return { ok: false, errors: [{ field: `${field}.menuItemId`, message: 'menuItemId does not name an item of this menu' }] };
+    return {
+      ok: false,
+      errors: [{ field: `${field}.menuItemId`, message: 'menuItemId does not name an item of this menu' }],
+    };
   const errors: FieldError[] = [];
   const { item } = entry;
   if (!item.isAvailable) errors.push({ field: `${field}.menuItemId`, message: `${item.name} is not available` });
@@ -73,7 +87,14 @@ export function priceOrderLine(index: number, line: LineRequest, entry: MenuEntr
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    value: { menuItemId: item.id, name: item.name, unitPrice: item.price, quantity: line.quantity, modifiers, ...amounts },
+    value: {
+      menuItemId: item.id,
+      name: item.name,
+      unitPrice: item.price,
+      quantity: line.quantity,
+      modifiers,
+      ...amounts,
+    },
   };
 }
 

@@ -157,9 +157,15 @@ export class ListOrdersQueryDto extends PageQueryDto {
   @IsISO8601()
   to?: string;
 
-  @ApiPropertyOptional({ enum: ['-createdAt'], default: '-createdAt', description: 'Orders are listed newest first' })
+  @ApiPropertyOptional({
+    enum: ['-createdAt', 'createdAt'],
+    default: '-createdAt',
+    description:
+      '`-createdAt` newest first (default), `createdAt` oldest first; ties broken by id the same way. ' +
+      'A cursor belongs to the sort it was made with: send the same `sort` with it (another sort is a 422 naming `cursor`)',
+  })
   @IsOptional()
-  @IsIn(['-createdAt'])
+  @IsIn(['-createdAt', 'createdAt'], { message: 'sort must be createdAt or -createdAt' })
   declare sort?: string;
 }
 
