@@ -13,18 +13,21 @@ export const MONEY_MAX = 1_000_000_000_000;
  * `bigNumberStrings`) returns BIGINT as a decimal string; sql.js returns a
  * number. A value that a double cannot hold exactly is refused, never rounded.
  */
-export const moneyTransformer: ValueTransformer = {
-  to: (value: unknown): unknown => value,
+export const moneyTransformer = {
+  to: (value: number | null | undefined): number | null | undefined => value,
   from: (value: unknown): number | null => {
     if (value === null || value === undefined) return null;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint') {
+      throw new RangeError(`A money column holds a ${typeof value}, not an integer`);
+    }
     // Past 2^53 - 1 the conversion rounds, and the result is no longer a safe integer.
-    const amount = typeof value === 'string' || typeof value === 'bigint' ? Number(value) : value;
-    if (typeof amount !== 'number' || !Number.isSafeInteger(amount)) {
+    const amount = Number(value);
+    if (!Number.isSafeInteger(amount)) {
       throw new RangeError(`A money column holds ${String(value)}, which is not an exact integer number`);
     }
     return amount;
   },
-};
+} satisfies ValueTransformer;
 
 /** A money column: BIGINT in minor units, read back as a number. */
 export function moneyColumn(options: Pick<ColumnOptions, 'default'> = {}): ColumnOptions {
