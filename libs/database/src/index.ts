@@ -8,3 +8,4 @@ export * from './naming.strategy';
 export * from './transactions';
 export * from './typeorm-logger';
 export * from './soft-delete';
+export * from './money';

@@ -4,6 +4,7 @@ import { AppError } from '@coffee/common';
 import { TransactionRunner } from '@coffee/database';
 import type { TenantPrincipal } from '@coffee/tenancy';
 import { assertTransition } from './domain/order-status';
+import { orderTotalsError, withTip } from './domain/pricing';
 import type { ChangeStatusDto, OrderResponse } from './dto/order.dto';
 import type { OrderEntity } from './order.entities';
 import { toOrderResponse } from './order.mapper';
@@ -37,10 +38,12 @@ export class ChangeOrderStatusUseCase {
       if (dto.status === 'paid') {
         if (!dto.paymentMethod)
           throw AppError.validation([{ field: 'paymentMethod', message: 'paymentMethod is required to pay an order' }]);
-        const tip = dto.tip ?? 0;
+        const totals = withTip(order, dto.tip ?? 0);
+        const rangeError = orderTotalsError(totals, 'tip');
+        if (rangeError) throw AppError.validation([rangeError]);
         patch.paymentMethod = dto.paymentMethod;
-        patch.tip = tip;
-        patch.total = order.subtotal + order.tax - order.discount + tip;
+        patch.tip = totals.tip;
+        patch.total = totals.total;
         patch.paidAt = new Date();
       } else if (dto.paymentMethod !== undefined || dto.tip !== undefined) {
         throw AppError.validation([

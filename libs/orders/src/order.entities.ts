@@ -1,5 +1,5 @@
 import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
-import { TenantOwnedEntity } from '@coffee/database';
+import { moneyColumn, TenantOwnedEntity } from '@coffee/database';
 import type { OrderStatus, OrderType, PaymentMethod } from './domain/order-status';
 
 @Entity({ name: 'orders' })
@@ -29,11 +29,11 @@ export class OrderEntity extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 500, nullable: true })
   notes!: string | null;
 
-  @Column({ type: 'int' }) subtotal!: number;
-  @Column({ type: 'int' }) tax!: number;
-  @Column({ type: 'int' }) discount!: number;
-  @Column({ type: 'int' }) tip!: number;
-  @Column({ type: 'int' }) total!: number;
+  @Column(moneyColumn()) subtotal!: number;
+  @Column(moneyColumn()) tax!: number;
+  @Column(moneyColumn()) discount!: number;
+  @Column(moneyColumn()) tip!: number;
+  @Column(moneyColumn()) total!: number;
 
   @Column({ type: 'varchar', length: 16, nullable: true })
   paymentMethod!: PaymentMethod | null;
@@ -65,10 +65,10 @@ export class OrderLineEntity extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 120 })
   name!: string;
 
-  @Column({ type: 'int' }) unitPrice!: number;
+  @Column(moneyColumn()) unitPrice!: number;
   @Column({ type: 'int' }) quantity!: number;
-  @Column({ type: 'int' }) lineTotal!: number;
-  @Column({ type: 'int' }) tax!: number;
+  @Column(moneyColumn()) lineTotal!: number;
+  @Column(moneyColumn()) tax!: number;
 
   /** JSON snapshot: [{ optionId, name, priceDelta }]. */
   @Column({ type: 'text' })

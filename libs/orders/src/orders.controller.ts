@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCookieAuth,
@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access, ApiErrors, IdParam, type Page } from '@coffee/common';
+import { IdempotencyKeyHeader, IdempotencyKeyPipe } from '@coffee/idempotency';
 import { RequestContext } from '@coffee/tenancy';
 import { ChangeOrderStatusUseCase } from './change-status.usecase';
 import { ChangeStatusDto, ListOrdersQueryDto, OrderResponse, PlaceOrderDto } from './dto/order.dto';
@@ -49,18 +50,21 @@ export class OrdersController {
     'SERVICE_UNAVAILABLE',
   )
   async create(
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKeyHeader(IdempotencyKeyPipe) key: string,
     @Body() dto: PlaceOrderDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderResponse> {
     const placed = await this.place.execute(this.context.tenant(), key, dto);
-    void reply.status(placed.status);
+    void reply.status(placed.replayed ? 200 : 201);
     return placed.order;
   }
 
   @Get()
   @READ
-  @ApiOkResponse({ description: 'Newest first; `meta.nextCursor` pages by keyset (then `total` is null)' })
+  @ApiOkResponse({
+    description:
+      'Newest first unless `sort=createdAt`; `meta.nextCursor` pages by keyset in the same sort (then `total` is null)',
+  })
   @ApiErrors('VALIDATION_FAILED')
   list(@Query() query: ListOrdersQueryDto): Promise<Page<OrderResponse>> {
     return this.orders.list(this.context.tenant(), query);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, type FieldError, type Page } from '@coffee/common';
+import { AppError, parseSort, type FieldError, type Page, type SortSpec } from '@coffee/common';
 import type { TenantPrincipal } from '@coffee/tenancy';
 import { OPEN_STATUSES, type OrderStatus } from './domain/order-status';
 import type { ListOrdersQueryDto, OrderResponse } from './dto/order.dto';
 import { toOrderResponse } from './order.mapper';
 import type { OrderEntity } from './order.entities';
-import { OrderRepository, type OrderCursor, type OrderFilters } from './order.repository';
+import { OrderRepository, type OrderCursor, type OrderDirection, type OrderFilters } from './order.repository';
 
 export interface HistoryEntry {
   from: OrderStatus | null;
@@ -15,15 +15,30 @@ export interface HistoryEntry {
   reason: string | null;
 }
 
-function encodeCursor(order: OrderEntity): string {
-  return Buffer.from(`${order.createdAt.toISOString()}|${order.id}`).toString('base64url');
+const DEFAULT_SORT: SortSpec<'createdAt'> = { field: 'createdAt', direction: 'DESC' };
+
+function sortParam(direction: OrderDirection): string {
+  return direction === 'DESC' ? '-createdAt' : 'createdAt';
 }
 
-function decodeCursor(cursor: string): OrderCursor {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+/** `sort|createdAt|id`: a cursor carries the sort it was made for. */
+function encodeCursor(order: OrderEntity, direction: OrderDirection): string {
+  return Buffer.from(`${sortParam(direction)}|${order.createdAt.toISOString()}|${order.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string, direction: OrderDirection): OrderCursor {
+  const [sort, at, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
   const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
+  if (rest.length > 0 || !id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
     throw AppError.validation([{ field: 'cursor', message: 'cursor must be a meta.nextCursor value' }]);
+  }
+  if (sort !== sortParam(direction)) {
+    throw AppError.validation([
+      {
+        field: 'cursor',
+        message: `this cursor pages sort=${sort}; send the same sort with it, or start without a cursor`,
+      },
+    ]);
   }
   return { createdAt, id };
 }
@@ -35,8 +50,16 @@ export class OrdersService {
 
   async list(principal: TenantPrincipal, query: ListOrdersQueryDto): Promise<Page<OrderResponse>> {
     const filters = this.filters(query);
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
-    const rows = await this.orders.page(principal.restaurantId, filters, query.limit + 1, after, query.offset);
+    const { direction } = parseSort(query.sort, ['createdAt'], DEFAULT_SORT);
+    const after = query.cursor ? decodeCursor(query.cursor, direction) : null;
+    const rows = await this.orders.page(
+      principal.restaurantId,
+      filters,
+      query.limit + 1,
+      after,
+      query.offset,
+      direction,
+    );
     const hasMore = rows.length > query.limit;
     const pageRows = rows.slice(0, query.limit);
     const lines = await this.orders.linesOf(
@@ -51,7 +74,7 @@ export class OrdersService {
         offset: after ? 0 : query.offset,
         total,
         hasMore,
-        nextCursor: hasMore && pageRows.length > 0 ? encodeCursor(pageRows[pageRows.length - 1]) : null,
+        nextCursor: hasMore && pageRows.length > 0 ? encodeCursor(pageRows[pageRows.length - 1], direction) : null,
       },
     };
   }

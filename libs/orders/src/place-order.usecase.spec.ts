@@ -46,10 +46,10 @@ describe('PlaceOrderUseCase lock conflicts', () => {
       .fn()
       .mockRejectedValueOnce(lockError('ER_LOCK_DEADLOCK'))
       .mockRejectedValueOnce(lockError('ER_LOCK_WAIT_TIMEOUT'))
-      .mockResolvedValueOnce({ status: 201, order });
+      .mockResolvedValueOnce({ order, replayed: false });
     const { placeOrder, metrics, emitted } = useCase(run);
 
-    await expect(placeOrder.execute(principal, 'key-12345678', dto)).resolves.toEqual({ status: 201, order });
+    await expect(placeOrder.execute(principal, 'key-12345678', dto)).resolves.toEqual({ order, replayed: false });
     expect(run).toHaveBeenCalledTimes(3);
     expect(await counterValue(metrics, 'order_placement_retries_total')).toBe(2);
     expect(await counterValue(metrics, 'orders_created_total')).toBe(1);

@@ -5,24 +5,25 @@ import type { EntityManager } from 'typeorm';
 import { AppError, type FieldError } from '@coffee/common';
 import { newId, TransactionRunner } from '@coffee/database';
 import { IdempotencyKeyRepository } from '@coffee/idempotency';
-import { MenuItemsService, type ItemAggregate } from '@coffee/menu';
+import { MenuItemsService } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import { TablesService } from '@coffee/tables';
 import { RestaurantRepository, type TenantPrincipal } from '@coffee/tenancy';
-import { businessDate, orderTotals, priceLine } from './domain/pricing';
+import { priceOrder, type MenuEntry } from './domain/order-lines';
+import { businessDate } from './domain/pricing';
 import type { OrderResponse, PlaceOrderDto } from './dto/order.dto';
 import { toOrderResponse } from './order.mapper';
 import type { NewOrder, NewOrderLine } from './order.entities';
 import { OrderRepository } from './order.repository';
 
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 const KEY_TTL_MS = 48 * 3600 * 1000;
 const MAX_ATTEMPTS = 4;
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
+/** The order, and whether it is the stored answer to an earlier request with the same key. */
 export interface PlacedOrder {
-  status: 201 | 200;
   order: OrderResponse;
+  replayed: boolean;
 }
 
 export interface OrderEvent {
@@ -70,17 +71,8 @@ export class PlaceOrderUseCase {
     ]);
   }
 
-  async execute(
-    principal: TenantPrincipal,
-    idempotencyKey: string | undefined,
-    dto: PlaceOrderDto,
-  ): Promise<PlacedOrder> {
-    if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new AppError(
-        'IDEMPOTENCY_KEY_MISSING',
-        'Send an Idempotency-Key header of 8-128 characters of A-Z, a-z, 0-9, _ and -',
-      );
-    }
+  /** `idempotencyKey` is well-formed already (IdempotencyKeyPipe). */
+  async execute(principal: TenantPrincipal, idempotencyKey: string, dto: PlaceOrderDto): Promise<PlacedOrder> {
     const hash = requestHash(dto);
     // Reads that need no lock happen before the transaction, which then holds one connection only.
     const restaurant = await this.restaurants.findById(principal.restaurantId);
@@ -92,7 +84,7 @@ export class PlaceOrderUseCase {
             this.place(manager, principal, idempotencyKey, hash, dto, restaurant?.timezone ?? 'UTC', tableError),
           'READ COMMITTED',
         );
-        if (placed.status === 201) {
+        if (!placed.replayed) {
           this.created.inc({ type: placed.order.type });
           this.events.emit('order.created', {
             restaurantId: principal.restaurantId,
@@ -142,15 +134,23 @@ export class PlaceOrderUseCase {
       [...new Set(dto.items.map((line) => line.menuItemId))],
       manager,
     );
-    const errors: FieldError[] = tableError ? [tableError] : [];
+    const priced = priceOrder(dto.items, new Map<string, MenuEntry>(items.map((entry) => [entry.item.id, entry])));
+    const errors = [...(tableError ? [tableError] : []), ...(priced.ok ? [] : priced.errors)];
+    if (!priced.ok || errors.length > 0) throw AppError.validation(errors);
     const orderId = newId();
-    const lines = dto.items.map((line, index) => this.priceLine(orderId, restaurantId, index, line, items, errors));
-    if (errors.length > 0) throw AppError.validation(errors);
+    const lines = priced.value.lines.map((line, position): NewOrderLine => ({
+      ...line,
+      id: newId(),
+      restaurantId,
+      orderId,
+      modifiers: JSON.stringify(line.modifiers),
+      notes: dto.items[position].notes ?? null,
+      position,
+    }));
 
     const now = new Date();
     const day = businessDate(now, timeZone);
     const number = await this.orders.nextNumber(manager, restaurantId, day);
-    const totals = orderTotals(lines.map((line) => ({ lineTotal: line.lineTotal, tax: line.tax })));
     const order: NewOrder = {
       id: orderId,
       // Set here rather than by the database default: millisecond precision on every
@@ -165,7 +165,7 @@ export class PlaceOrderUseCase {
       tableId: dto.tableId ?? null,
       customerName: dto.customerName ?? null,
       notes: dto.notes ?? null,
-      ...totals,
+      ...priced.value.totals,
       paymentMethod: null,
       version: 1,
       createdBy: principal.userId ?? principal.apiKeyId,
@@ -185,74 +185,7 @@ export class PlaceOrderUseCase {
     // millisecond the columns keep), not read back: the number's lock is held until commit.
     const response = toOrderResponse(order, lines);
     await this.keys.complete(manager, keyId, 201, JSON.stringify(response));
-    return { status: 201, order: response };
-  }
-
-  private priceLine(
-    orderId: string,
-    restaurantId: string,
-    index: number,
-    line: PlaceOrderDto['items'][number],
-    items: ItemAggregate[],
-    errors: FieldError[],
-  ): NewOrderLine {
-    const field = `items[${index}]`;
-    const found = items.find((aggregate) => aggregate.item.id === line.menuItemId);
-    const empty = {
-      id: newId(),
-      restaurantId,
-      orderId,
-      menuItemId: line.menuItemId,
-      name: '',
-      unitPrice: 0,
-      quantity: line.quantity,
-      lineTotal: 0,
-      tax: 0,
-      modifiers: '[]',
-      notes: line.notes ?? null,
-      position: index,
-    };
-    if (!found) {
-      errors.push({ field: `${field}.menuItemId`, message: 'menuItemId does not name an item of this menu' });
-      return empty;
-    }
-    if (!found.item.isAvailable)
-      errors.push({ field: `${field}.menuItemId`, message: `${found.item.name} is not available` });
-    const chosen = new Set(line.modifierOptionIds ?? []);
-    const modifiers: { optionId: string; name: string; priceDelta: number }[] = [];
-    for (const { group, options } of found.groups) {
-      const picked = options.filter((option) => chosen.has(option.id));
-      for (const option of picked) {
-        chosen.delete(option.id);
-        if (!option.isAvailable)
-          errors.push({ field: `${field}.modifierOptionIds`, message: `${option.name} is not available` });
-        modifiers.push({ optionId: option.id, name: option.name, priceDelta: option.priceDelta });
-      }
-      if (picked.length < group.minSelect || picked.length > group.maxSelect) {
-        errors.push({
-          field: `${field}.modifierOptionIds`,
-          message: `${group.name}: choose ${group.minSelect === group.maxSelect ? group.minSelect : `${group.minSelect} to ${group.maxSelect}`} option(s)`,
-        });
-      }
-    }
-    if (chosen.size > 0)
-      errors.push({
-        field: `${field}.modifierOptionIds`,
-        message: 'modifierOptionIds contains options that do not belong to this item',
-      });
-    const amounts = priceLine({
-      unitPrice: found.item.price,
-      quantity: line.quantity,
-      modifiers,
-      taxRateBps: found.item.taxRateBps,
-    });
-    return {
-      ...empty,
-      name: found.item.name,
-      unitPrice: found.item.price,
-      modifiers: JSON.stringify(modifiers),
-      ...amounts,
-    };
+    return { order: response, replayed: false };
   }
 
   private async replay(manager: EntityManager, restaurantId: string, key: string, hash: string): Promise<PlacedOrder> {
@@ -265,6 +198,6 @@ export class PlaceOrderUseCase {
         headers: { 'Retry-After': '1' },
       });
     }
-    return { status: 200, order: JSON.parse(existing.responseBody) as OrderResponse };
+    return { order: JSON.parse(existing.responseBody) as OrderResponse, replayed: true };
   }
 }

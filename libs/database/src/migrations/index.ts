@@ -2,6 +2,7 @@ import { CreateIdempotencyKeys1763800000000 } from './1763800000000-create-idemp
 import { CreateTenancyAndAuth1763900000000 } from './1763900000000-create-tenancy-and-auth';
 import { CreateMenuAndTables1764000000000 } from './1764000000000-create-menu-and-tables';
 import { CreateOrders1764100000000 } from './1764100000000-create-orders';
+import { MoneyBigint1764200000000 } from './1764200000000-money-bigint';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateTenancyAndAuth1763900000000,
   CreateMenuAndTables1764000000000,
   CreateOrders1764100000000,
+  MoneyBigint1764200000000,
 ];

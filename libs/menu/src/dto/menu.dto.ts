@@ -16,11 +16,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '@coffee/common';
+import { MONEY_MAX } from '@coffee/database';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
-const MAX_PRICE = 100_000_000;
 
 // --- categories ---
 
@@ -104,10 +104,15 @@ export class ModifierOptionDto {
   @Length(1, 80)
   name!: string;
 
-  @ApiProperty({ example: 60, description: 'Minor units added to the item price (may be negative)' })
+  @ApiProperty({
+    example: 60,
+    minimum: -MONEY_MAX,
+    maximum: MONEY_MAX,
+    description: 'Minor units added to the item price (may be negative; a line total may not)',
+  })
   @IsInt()
-  @Min(-MAX_PRICE)
-  @Max(MAX_PRICE)
+  @Min(-MONEY_MAX)
+  @Max(MONEY_MAX)
   priceDelta!: number;
 
   @ApiPropertyOptional({ default: true })
@@ -197,10 +202,10 @@ export class CreateItemDto extends ItemFields {
   @Length(1, 120)
   name!: string;
 
-  @ApiProperty({ example: 450, description: 'Minor units of the restaurant currency' })
+  @ApiProperty({ example: 450, minimum: 0, maximum: MONEY_MAX, description: 'Minor units of the restaurant currency' })
   @IsInt({ message: 'price must be a non-negative integer (minor units)' })
   @Min(0, { message: 'price must be a non-negative integer (minor units)' })
-  @Max(MAX_PRICE)
+  @Max(MONEY_MAX)
   price!: number;
 }
 
@@ -217,11 +222,11 @@ export class UpdateItemDto extends ItemFields {
   @Length(1, 120)
   name?: string;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MONEY_MAX })
   @IsOptional()
   @IsInt({ message: 'price must be a non-negative integer (minor units)' })
   @Min(0, { message: 'price must be a non-negative integer (minor units)' })
-  @Max(MAX_PRICE)
+  @Max(MONEY_MAX)
   price?: number;
 
   @ApiProperty({ description: 'The version you read; a stale one answers 409 CONFLICT' })

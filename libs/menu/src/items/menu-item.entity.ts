@@ -1,5 +1,5 @@
 import { Column, DeleteDateColumn, Entity, ForeignKey, Index } from 'typeorm';
-import { TenantOwnedEntity } from '@coffee/database';
+import { moneyColumn, TenantOwnedEntity } from '@coffee/database';
 
 /** Something to order. Prices are integers in the restaurant's minor unit. */
 @Entity({ name: 'menu_items' })
@@ -18,7 +18,7 @@ export class MenuItemEntity extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 1000 })
   description!: string;
 
-  @Column({ type: 'int' })
+  @Column(moneyColumn())
   price!: number;
 
   @Column({ type: 'int', default: 0 })

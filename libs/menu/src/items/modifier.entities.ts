@@ -1,5 +1,5 @@
 import { Column, Entity, ForeignKey, Index } from 'typeorm';
-import { TenantOwnedEntity } from '@coffee/database';
+import { moneyColumn, TenantOwnedEntity } from '@coffee/database';
 
 /** "Milk", "Size": a choice on an item, with how many options may be picked. */
 @Entity({ name: 'modifier_groups' })
@@ -33,7 +33,7 @@ export class ModifierOptionEntity extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 80 })
   name!: string;
 
-  @Column({ type: 'int' })
+  @Column(moneyColumn())
   priceDelta!: number;
 
   @Column({ type: 'boolean', default: true })

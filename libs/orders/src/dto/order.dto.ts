@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '@coffee/common';
+import { MONEY_MAX } from '@coffee/database';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -110,11 +111,15 @@ export class ChangeStatusDto {
   @IsIn(PAYMENT_METHODS)
   paymentMethod?: PaymentMethod;
 
-  @ApiPropertyOptional({ minimum: 0, description: 'Minor units, when paying' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MONEY_MAX,
+    description: 'Minor units, when paying; the order total with it must stay within 0 to 10^12',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
-  @Max(100_000_000)
+  @Max(MONEY_MAX)
   tip?: number;
 }
 
@@ -152,9 +157,15 @@ export class ListOrdersQueryDto extends PageQueryDto {
   @IsISO8601()
   to?: string;
 
-  @ApiPropertyOptional({ enum: ['-createdAt'], default: '-createdAt', description: 'Orders are listed newest first' })
+  @ApiPropertyOptional({
+    enum: ['-createdAt', 'createdAt'],
+    default: '-createdAt',
+    description:
+      '`-createdAt` newest first (default), `createdAt` oldest first; ties broken by id the same way. ' +
+      'A cursor belongs to the sort it was made with: send the same `sort` with it (another sort is a 422 naming `cursor`)',
+  })
   @IsOptional()
-  @IsIn(['-createdAt'])
+  @IsIn(['-createdAt', 'createdAt'], { message: 'sort must be createdAt or -createdAt' })
   declare sort?: string;
 }
 
