@@ -40,7 +40,7 @@ function expectShapeRefusal(res: Response, field: string, message: RegExp): void
   expect(res.status).toBe(422);
   expect(res.headers['content-type']).toMatch(PROBLEM);
   expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', status: 422 });
-  expect(res.body.detail).toMatch(/at most 1000 properties per object, 1000 items per array and 10 levels/);
+  expect(res.body.detail).toMatch(/at most 1000 properties per object, 1000 items per array, 10 levels of nesting/);
   expect(res.body.errors).toEqual([{ field, message: expect.stringMatching(message) }]);
 }
 
@@ -108,6 +108,14 @@ describe('request parsing limits', () => {
         'a.a.a.a.a.a.a.a.a.a',
         /deeper than 10 levels/,
       );
+    });
+
+    it('refuses more than 10,000 properties and items in all, which class-validator would each walk', async () => {
+      const lines = Array.from({ length: 1000 }, () =>
+        JSON.stringify({ menuItemId: 'x', quantity: 1, a: 0, b: 0, c: 0, d: 0, e: 0, f: 0, g: 0, h: 0 }),
+      );
+      const res = await postJson(api, '/api/v1/parsing-probe/any', `{"items":[${lines.join(',')}]}`);
+      expectShapeRefusal(res, 'body', /more than 10000 properties and items in all/);
     });
 
     it('refuses a deeply nested body without exhausting the stack', async () => {

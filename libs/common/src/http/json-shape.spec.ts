@@ -1,6 +1,6 @@
 import { findJsonShapeViolation, type JsonShapeLimits } from './json-shape';
 
-const small: JsonShapeLimits = { maxProperties: 3, maxItems: 2, maxDepth: 3 };
+const small: JsonShapeLimits = { maxProperties: 3, maxItems: 2, maxDepth: 3, maxEntries: 100 };
 
 function objectOf(count: number): Record<string, number> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
@@ -60,6 +60,18 @@ describe('findJsonShapeViolation', () => {
     expect(findJsonShapeViolation('[-1.5e3, "x", {}]', small)?.message).toBe('has more than 2 items');
     expect(findJsonShapeViolation('[[], []]', small)).toBeNull();
     expect(findJsonShapeViolation('[[], [], []]', small)?.field).toBe('body');
+  });
+
+  it('refuses more than 10,000 properties and items in all', () => {
+    const body = (last: number) =>
+      JSON.stringify(
+        Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, new Array(i === 9 ? last : 1000).fill(0)])),
+      );
+    expect(findJsonShapeViolation(body(990))).toBeNull();
+    expect(findJsonShapeViolation(body(991))).toEqual({
+      field: 'body',
+      message: 'has more than 10000 properties and items in all',
+    });
   });
 
   it('stops at the first violation without reading the rest', () => {

@@ -7,10 +7,21 @@ export interface JsonShapeLimits {
   maxItems: number;
   /** Nested objects/arrays, the body itself being depth 1. */
   maxDepth: number;
+  /** Properties and items of the whole body: bounds what class-transformer and class-validator walk. */
+  maxEntries: number;
 }
 
-/** The contract's body shape limits (docs/security.md, "Request parsing limits"). */
-export const BODY_SHAPE_LIMITS: JsonShapeLimits = { maxProperties: 1000, maxItems: 1000, maxDepth: 10 };
+/**
+ * The contract's body shape limits (docs/security.md, "Request parsing limits").
+ * The largest legitimate bodies (an order of 100 lines, a menu item with 20
+ * modifier groups of 50 options) have about 5,000 entries.
+ */
+export const BODY_SHAPE_LIMITS: JsonShapeLimits = {
+  maxProperties: 1000,
+  maxItems: 1000,
+  maxDepth: 10,
+  maxEntries: 10_000,
+};
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -69,6 +80,7 @@ function pathOf(text: string, frames: Frame[], levels: number): string {
  */
 export function findJsonShapeViolation(text: string, limits: JsonShapeLimits = BODY_SHAPE_LIMITS): FieldError | null {
   const frames: Frame[] = [];
+  let entries = 0;
   // True right after `{`, `[` or `,`: the next token starts a new member or item.
   let expectingEntry = false;
   const length = text.length;
@@ -79,11 +91,7 @@ export function findJsonShapeViolation(text: string, limits: JsonShapeLimits = B
 
     if (code === QUOTE) {
       const start = i + 1;
-      for (i = start; i < length; i++) {
-        const inner = text.charCodeAt(i);
-        if (inner === BACKSLASH) i++;
-        else if (inner === QUOTE) break;
-      }
+      i = closingQuote(text, start);
       if (top && expectingEntry) {
         expectingEntry = false;
         top.count++;
@@ -91,7 +99,7 @@ export function findJsonShapeViolation(text: string, limits: JsonShapeLimits = B
           top.keyStart = start;
           top.keyEnd = i;
         }
-        const violation = countViolation(text, frames, limits);
+        const violation = countViolation(text, frames, limits, ++entries);
         if (violation) return violation;
       }
       continue;
@@ -112,7 +120,7 @@ export function findJsonShapeViolation(text: string, limits: JsonShapeLimits = B
     if (top && !top.isObject && expectingEntry) {
       expectingEntry = false;
       top.count++;
-      const violation = countViolation(text, frames, limits);
+      const violation = countViolation(text, frames, limits, ++entries);
       if (violation) return violation;
     }
     if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
@@ -129,7 +137,21 @@ export function findJsonShapeViolation(text: string, limits: JsonShapeLimits = B
   return null;
 }
 
-function countViolation(text: string, frames: Frame[], limits: JsonShapeLimits): FieldError | null {
+/** The index of the quote that ends the string starting at `start` (the text's length if none does). */
+function closingQuote(text: string, start: number): number {
+  let quote = text.indexOf('"', start);
+  while (quote !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
+  }
+  return text.length;
+}
+
+function countViolation(text: string, frames: Frame[], limits: JsonShapeLimits, entries: number): FieldError | null {
+  if (entries > limits.maxEntries)
+    return { field: 'body', message: `has more than ${limits.maxEntries} properties and items in all` };
   const top = frames.at(-1)!;
   const max = top.isObject ? limits.maxProperties : limits.maxItems;
   if (top.count <= max) return null;

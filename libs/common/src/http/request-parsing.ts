@@ -13,7 +13,8 @@ export interface RequestParsingOptions {
 
 const SHAPE_DETAIL =
   `The body is too large in shape: at most ${BODY_SHAPE_LIMITS.maxProperties} properties per object, ` +
-  `${BODY_SHAPE_LIMITS.maxItems} items per array and ${BODY_SHAPE_LIMITS.maxDepth} levels of nesting`;
+  `${BODY_SHAPE_LIMITS.maxItems} items per array, ${BODY_SHAPE_LIMITS.maxDepth} levels of nesting ` +
+  `and ${BODY_SHAPE_LIMITS.maxEntries} properties and items in all`;
 
 /**
  * Bounds what a request may make the server parse and validate, before any
