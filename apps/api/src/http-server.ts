@@ -26,7 +26,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
  * and the throttler's `X-RateLimit-*` and `Retry-After` (which
  * @nestjs/throttler names with the `X-` prefix).
  */
-export const EXPOSED_HEADERS = [
+const EXPOSED_HEADERS = [
   'x-request-id',
   'etag',
   'retry-after',
