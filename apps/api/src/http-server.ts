@@ -6,7 +6,12 @@ import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastify from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { createValidationPipe, installEarlyAnswers, staticSecurityHeaders } from '@coffee/common';
+import {
+  createValidationPipe,
+  installEarlyAnswers,
+  installRequestParsing,
+  staticSecurityHeaders,
+} from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 import { ShutdownState } from '@coffee/health';
 import { PublicMenuCache, registerPublicMenuRoute } from '@coffee/menu';
@@ -14,6 +19,21 @@ import { MetricsService } from '@coffee/metrics';
 import { setupOpenApi } from './openapi';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The response headers a browser app may read: exactly those the server sends
+ * beyond the CORS-safelisted ones — the request id, the public menu's ETag,
+ * and the throttler's `X-RateLimit-*` and `Retry-After` (which
+ * @nestjs/throttler names with the `X-` prefix).
+ */
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'etag',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+];
 export const API_PREFIX = 'api/v1';
 
 /** Keeps a well-formed incoming `X-Request-Id`, else makes one. */
@@ -75,6 +95,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     forceCloseConnections: 'idle',
   });
   installEarlyAnswers(instance, jsonSecurityHeaders(config));
+  installRequestParsing(instance, { authPath: `/${API_PREFIX}/auth` });
   return new FastifyAdapter(instance);
 }
 
@@ -104,14 +125,7 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
       'if-none-match',
       'x-request-id',
     ],
-    exposedHeaders: [
-      'x-request-id',
-      'retry-after',
-      'etag',
-      'ratelimit-limit',
-      'ratelimit-remaining',
-      'ratelimit-reset',
-    ],
+    exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
 

@@ -5,6 +5,9 @@ export interface FieldError {
   message: string;
 }
 
+/** The most `errors[]` entries a 422 lists. */
+export const MAX_LISTED_ERRORS = 50;
+
 export interface AppErrorOptions {
   errors?: FieldError[];
   /** Extra response headers, e.g. `Retry-After`. */
@@ -54,9 +57,15 @@ export class AppError extends Error {
     return new AppError('UNAUTHENTICATED', detail);
   }
 
+  /**
+   * 422 listing the invalid fields: at most MAX_LISTED_ERRORS of them, so a
+   * body with thousands of bad fields gets a small answer; `detail` gives the total.
+   */
   static validation(errors: FieldError[]): AppError {
-    const detail = errors.length === 1 ? '1 field is invalid' : `${errors.length} fields are invalid`;
-    return new AppError('VALIDATION_FAILED', detail, { errors });
+    const total = errors.length;
+    let detail = total === 1 ? '1 field is invalid' : `${total} fields are invalid`;
+    if (total > MAX_LISTED_ERRORS) detail += `; the first ${MAX_LISTED_ERRORS} are listed`;
+    return new AppError('VALIDATION_FAILED', detail, { errors: errors.slice(0, MAX_LISTED_ERRORS) });
   }
 
   static serviceUnavailable(detail = 'A dependency is unavailable; try again shortly', cause?: unknown): AppError {

@@ -10,7 +10,7 @@ const logger = new Logger('Errors');
  * sends has the same shape, even for requests refused before Nest sees them.
  */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, exception: unknown): FastifyReply {
-  const { error, unexpected } = resolveProblem(exception);
+  const { error, unexpected } = resolveProblem(exception, { bodyLimit: request.routeOptions.bodyLimit });
   const requestId = String(request.id);
   if (unexpected) {
     logger.error({ err: exception, requestId, url: request.url }, 'Unhandled error while serving a request');

@@ -23,6 +23,26 @@ describe('resolveProblem', () => {
     expect(resolveProblem(error).error).toMatchObject({ status, code });
   });
 
+  it("names the route's body limit in a 413", () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      statusCode: 413,
+    });
+    expect(resolveProblem(tooLarge, { bodyLimit: 16 * 1024 }).error.message).toBe(
+      'The request body is larger than 16 KiB, the limit of this route',
+    );
+    expect(resolveProblem(tooLarge, { bodyLimit: 1024 * 1024 }).error.message).toContain('1 MiB');
+  });
+
+  it('lists at most 50 validation errors and gives the total in detail', () => {
+    const errors = Array.from({ length: 75 }, (_, i) => ({ field: `f${i}`, message: 'f should not exist' }));
+    const error = AppError.validation(errors);
+    expect(error.errors).toHaveLength(50);
+    expect(error.errors?.[49]).toEqual(errors[49]);
+    expect(error.message).toBe('75 fields are invalid; the first 50 are listed');
+    expect(AppError.validation(errors.slice(0, 50)).message).toBe('50 fields are invalid');
+  });
+
   it('answers 503 when the database is unreachable, looking through TypeORM wrappers', () => {
     const driverError = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const wrapped = Object.assign(new Error('query failed'), { driverError });

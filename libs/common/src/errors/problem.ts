@@ -47,8 +47,20 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 const FASTIFY_DETAILS: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
-  PAYLOAD_TOO_LARGE: 'The request body is larger than 1 MiB',
+  PAYLOAD_TOO_LARGE: 'The request body is larger than this route accepts',
 };
+
+/** What the request was refused against, when the error alone does not say. */
+export interface ProblemContext {
+  /** The route's body limit in bytes. */
+  bodyLimit?: number;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
 
 /** Driver errors that mean "the database is not there", not "the query is wrong". */
 const UNAVAILABLE_ERRNOS = new Set([
@@ -96,7 +108,17 @@ function fromHttpException(exception: HttpException): AppError {
  * Unknown errors become `INTERNAL` with a generic detail: no stack, SQL or
  * internals ever reach the client.
  */
-export function resolveProblem(exception: unknown): ResolvedProblem {
+export function resolveProblem(exception: unknown, context: ProblemContext = {}): ResolvedProblem {
+  const resolved = classify(exception);
+  // Fastify and Nest word an over-limit body generically; the client needs the number.
+  if (resolved.error.code === 'PAYLOAD_TOO_LARGE' && context.bodyLimit !== undefined) {
+    const detail = `The request body is larger than ${formatBytes(context.bodyLimit)}, the limit of this route`;
+    return { error: new AppError('PAYLOAD_TOO_LARGE', detail), unexpected: false };
+  }
+  return resolved;
+}
+
+function classify(exception: unknown): ResolvedProblem {
   if (exception instanceof AppError) return { error: exception, unexpected: exception.status >= 500 };
   if (exception instanceof HttpException) {
     const error = fromHttpException(exception);
