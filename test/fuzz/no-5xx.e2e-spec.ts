@@ -162,7 +162,7 @@ describe('no 5xx from any input (property-based, driven by /openapi.json)', () =
     const optionsOf = (shop: Shop) => shop.latte.groups.flatMap((g) => g.options.map((o) => o.id));
     const both = async (pick: (shop: Shop) => Promise<string> | string) => [await pick(mine), await pick(theirs)];
 
-    const items = [mine.latte.id, mine.cookie.id, theirs.latte.id];
+    const items = [mine.cookie.id, mine.latte.id, theirs.latte.id];
     const categories = await both(categoryOf);
     const tables = await both((s) => s.tableId);
     world = {
@@ -180,6 +180,8 @@ describe('no 5xx from any input (property-based, driven by /openapi.json)', () =
       },
       slugs: [mine.cafe.restaurant.slug, theirs.cafe.restaurant.slug],
       emails: [loginTarget.email],
+      // The cookie has no modifier groups, so a base order line with no options is valid.
+      baseValues: { modifierOptionIds: [], type: 'takeaway' },
     };
 
     const sysadmin = await BrowserSession.login(server, SYSADMIN.email, SYSADMIN.password);

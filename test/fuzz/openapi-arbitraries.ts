@@ -73,6 +73,8 @@ export interface FuzzWorld {
   ids: Record<string, string[]>;
   slugs: string[];
   emails: string[];
+  /** Values the single-mutation base request uses by property name, so that it passes the business rules. */
+  baseValues: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------- hostile values
@@ -181,8 +183,9 @@ function knownOr(world: FuzzWorld, key: string, fallback: fc.Arbitrary<string>):
   return known.length === 0 ? fallback : fc.oneof(fc.constantFrom(...known), fallback);
 }
 
-function validString(schema: Schema, name: string, world: FuzzWorld): fc.Arbitrary<string> {
-  if (schema.format === 'uuid') return knownOr(world, name, fc.uuid());
+function validString(schema: Schema, name: string, world: FuzzWorld, filled = false): fc.Arbitrary<string> {
+  const own = world.ids[name]?.[0];
+  if (schema.format === 'uuid') return filled && own !== undefined ? fc.constant(own) : knownOr(world, name, fc.uuid());
   if (schema.format === 'date-time')
     return fc
       .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-01-01T00:00:00Z'), noInvalidDate: true })
@@ -266,7 +269,7 @@ function validValueFor(
   const alternatives = types(schema).map((type): fc.Arbitrary<unknown> => {
     switch (type) {
       case 'string':
-        return validString(schema, name, world);
+        return validString(schema, name, world, options.filled);
       case 'number':
       case 'integer':
         return validNumber(schema, name);
@@ -306,7 +309,11 @@ function objectFor(
   const model = Object.fromEntries(
     Object.entries(properties).map(([key, property]) => [
       key,
-      depth > 4 ? fc.constant(null) : valueFor(doc, property, world, options, key, depth + 1),
+      options.filled && key in world.baseValues
+        ? fc.constant(world.baseValues[key])
+        : depth > 4
+          ? fc.constant(null)
+          : valueFor(doc, property, world, options, key, depth + 1),
     ]),
   );
   const record = fc.record(model, {
