@@ -1,8 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '@coffee/common';
 import type { TableEntity } from './table.entity';
+
+/**
+ * A PATCH field is validated whenever it is present: `null` is a value (and an
+ * invalid one for these NOT NULL columns), not an absent field as `@IsOptional()`
+ * would treat it.
+ */
+const present = (_: object, value: unknown): boolean => value !== undefined;
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 const toBoolean = ({ value }: { value: unknown }): unknown =>
@@ -30,21 +37,21 @@ export class CreateTableDto {
 
 export class UpdateTableDto {
   @ApiPropertyOptional({ maxLength: 40 })
-  @IsOptional()
+  @ValidateIf(present)
   @Transform(trim)
   @IsString()
   @Length(1, 40)
   label?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100 })
-  @IsOptional()
+  @ValidateIf(present)
   @IsInt()
   @Min(1)
   @Max(100)
   seats?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf(present)
   @IsBoolean()
   isActive?: boolean;
 }

@@ -1,9 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { PageQueryDto, ROLES, TENANT_ROLES, type Role, type TenantRole } from '@coffee/common';
 import { IsStrongPassword, PASSWORD_MAX, PASSWORD_MIN } from '../password.validator';
 import type { UserEntity } from '../user.entity';
+
+/**
+ * A PATCH field is validated whenever it is present: `null` is a value (and an
+ * invalid one for these NOT NULL columns), not an absent field as `@IsOptional()`
+ * would treat it.
+ */
+const present = (_: object, value: unknown): boolean => value !== undefined;
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }): unknown =>
@@ -38,19 +45,19 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
-  @IsOptional()
+  @ValidateIf(present)
   @Transform(trim)
   @IsString()
   @Length(1, 120)
   name?: string;
 
   @ApiPropertyOptional({ enum: TENANT_ROLES })
-  @IsOptional()
+  @ValidateIf(present)
   @IsIn(TENANT_ROLES)
   role?: TenantRole;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf(present)
   @IsBoolean()
   isActive?: boolean;
 }

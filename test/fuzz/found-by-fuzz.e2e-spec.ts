@@ -1,0 +1,49 @@
+import { TEST_PASSWORD, uniqueEmail } from '../factories/restaurant.factory';
+import { seedShop, type Shop } from '../factories/shop.factory';
+import { startTestApi, type TestApi } from '../support/test-app';
+
+/** Inputs the fuzz suite (no-5xx.e2e-spec.ts) found answering 500, kept as plain regression tests. */
+describe('inputs the fuzz suite found', () => {
+  let api: TestApi;
+  let shop: Shop;
+  let victimId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    shop = await seedShop(api.app, api.server);
+    const victim = await shop.owner
+      .post('/api/v1/users', { email: uniqueEmail('victim'), name: 'Vic', role: 'staff', password: TEST_PASSWORD })
+      .expect(201);
+    victimId = victim.body.id as string;
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it.each([{ label: null }, { seats: null }, { isActive: null }])(
+    'PATCH /tables/:id with %j is a 422 naming the field, not a NOT NULL violation',
+    async (body) => {
+      const res = await shop.owner.patch(`/api/v1/tables/${shop.tableId}`, body).expect(422);
+      expect(new Set((res.body.errors as { field: string }[]).map((e) => e.field))).toEqual(new Set(Object.keys(body)));
+      const table = await shop.owner.get(`/api/v1/tables/${shop.tableId}`).expect(200);
+      expect(table.body).toMatchObject({ label: 'T1', seats: 2, isActive: true });
+    },
+  );
+
+  it.each([{ name: null }, { role: null }, { isActive: null }])(
+    'PATCH /users/:id with %j is a 422 naming the field, not a NOT NULL violation',
+    async (body) => {
+      const res = await shop.owner.patch(`/api/v1/users/${victimId}`, body).expect(422);
+      expect(new Set((res.body.errors as { field: string }[]).map((e) => e.field))).toEqual(new Set(Object.keys(body)));
+      const user = await shop.owner.get(`/api/v1/users/${victimId}`).expect(200);
+      expect(user.body).toMatchObject({ name: 'Vic', role: 'staff', isActive: true });
+    },
+  );
+
+  it('a PATCH leaving a field out still leaves it unchanged', async () => {
+    await shop.owner.patch(`/api/v1/tables/${shop.tableId}`, { seats: 4 }).expect(200);
+    const table = await shop.owner.get(`/api/v1/tables/${shop.tableId}`).expect(200);
+    expect(table.body).toMatchObject({ label: 'T1', seats: 4, isActive: true });
+  });
+});
