@@ -41,6 +41,41 @@ describe('inputs the fuzz suite found', () => {
     },
   );
 
+  it.each([{ name: null }, { description: null }, { position: null }, { isActive: null }])(
+    'PATCH /menu/categories/:id with %j is a 422 naming the field, not a NOT NULL violation',
+    async (body) => {
+      const name = `Pastry ${Object.keys(body)[0]}`;
+      const created = await shop.owner.post('/api/v1/menu/categories', { name, description: 'Baked' }).expect(201);
+      const id = created.body.id as string;
+      const res = await shop.owner.patch(`/api/v1/menu/categories/${id}`, body).expect(422);
+      expect(new Set((res.body.errors as { field: string }[]).map((e) => e.field))).toEqual(new Set(Object.keys(body)));
+      const category = await shop.owner.get(`/api/v1/menu/categories/${id}`).expect(200);
+      expect(category.body).toMatchObject({ name, description: 'Baked', isActive: true });
+    },
+  );
+
+  it.each([{ description: null }, { taxRateBps: null }, { isAvailable: null }, { modifierGroups: null }])(
+    'POST /menu/items with %j is a 422 naming the field',
+    async (body) => {
+      const categoryId = (await shop.owner.get('/api/v1/menu/categories').expect(200)).body.items[0].id as string;
+      const res = await shop.owner
+        .post('/api/v1/menu/items', { categoryId, name: 'Scone', price: 300, ...body })
+        .expect(422);
+      expect(new Set((res.body.errors as { field: string }[]).map((e) => e.field))).toEqual(new Set(Object.keys(body)));
+    },
+  );
+
+  it('an item SKU set to null is cleared', async () => {
+    const categoryId = (await shop.owner.get('/api/v1/menu/categories').expect(200)).body.items[0].id as string;
+    const item = await shop.owner
+      .post('/api/v1/menu/items', { categoryId, name: 'Muffin', price: 300, sku: 'MUF-1' })
+      .expect(201);
+    const res = await shop.owner
+      .patch(`/api/v1/menu/items/${item.body.id as string}`, { sku: null, version: item.body.version as number })
+      .expect(200);
+    expect(res.body.sku).toBeNull();
+  });
+
   it('a PATCH leaving a field out still leaves it unchanged', async () => {
     await shop.owner.patch(`/api/v1/tables/${shop.tableId}`, { seats: 4 }).expect(200);
     const table = await shop.owner.get(`/api/v1/tables/${shop.tableId}`).expect(200);

@@ -10,6 +10,7 @@ import {
   createValidationPipe,
   installEarlyAnswers,
   installRequestParsing,
+  sendProblem,
   staticSecurityHeaders,
 } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
@@ -93,6 +94,10 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Refusals made while routing (an undecodable path, an overlong parameter) answer problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(request, reply, error);
+    },
   });
   installEarlyAnswers(instance, jsonSecurityHeaders(config));
   installRequestParsing(instance, { authPath: `/${API_PREFIX}/auth` });

@@ -12,3 +12,4 @@ export * from './http/request-parsing';
 export * from './pagination/pagination';
 export * from './validation/validation';
 export * from './validation/well-formed';
+export * from './validation/dto-decorators';

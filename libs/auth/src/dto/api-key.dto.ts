@@ -1,12 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length } from 'class-validator';
-import { API_KEY_SCOPES, PageQueryDto, type ApiKeyScope } from '@coffee/common';
+import { API_KEY_SCOPES, PageQueryDto, type ApiKeyScope, Trim } from '@coffee/common';
 import type { ApiKeyEntity } from '../api-keys/api-key.entity';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'POS terminal 1', minLength: 1, maxLength: 100 })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(1, 100)
   name!: string;

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 import { IsStrongPassword, PASSWORD_MAX, PASSWORD_MIN, UserResponse } from '@coffee/users';
+import { TrimLower } from '@coffee/common';
 
 export class LoginDto {
   @ApiProperty({ example: 'owner@cafe.example' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @TrimLower()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email!: string;

@@ -42,12 +42,15 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
   FST_ERR_BAD_URL: 'BAD_REQUEST',
+  // A path parameter longer than any id names no resource, like a malformed id (IdPipe).
+  FST_ERR_MAX_PARAM_LENGTH: 'NOT_FOUND',
   FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST',
 };
 
 const FASTIFY_DETAILS: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
   PAYLOAD_TOO_LARGE: 'The request body is larger than this route accepts',
+  NOT_FOUND: 'No such resource',
 };
 
 /** What the request was refused against, when the error alone does not say. */

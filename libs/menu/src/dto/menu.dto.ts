@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -15,64 +15,60 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '@coffee/common';
+import { PageQueryDto, IsOmittable, ToBoolean, Trim } from '@coffee/common';
 import { MONEY_MAX } from '@coffee/database';
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 // --- categories ---
 
 export class CreateCategoryDto {
   @ApiProperty({ example: 'Hot drinks', maxLength: 120 })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 120)
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(500)
   description?: string;
 
   @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   position?: number;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   isActive?: boolean;
 }
 
 export class UpdateCategoryDto {
   @ApiPropertyOptional({ maxLength: 120 })
-  @IsOptional()
-  @Transform(trim)
+  @IsOmittable()
+  @Trim()
   @IsString()
   @Length(1, 120)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(500)
   description?: string;
 
   @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   position?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   isActive?: boolean;
 }
@@ -80,7 +76,7 @@ export class UpdateCategoryDto {
 export class ListCategoriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(toBoolean)
+  @ToBoolean()
   @IsBoolean()
   isActive?: boolean;
 }
@@ -99,7 +95,7 @@ export class CategoryResponse {
 
 export class ModifierOptionDto {
   @ApiProperty({ example: 'Oat milk', maxLength: 80 })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 80)
   name!: string;
@@ -116,14 +112,14 @@ export class ModifierOptionDto {
   priceDelta!: number;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   isAvailable?: boolean;
 }
 
 export class ModifierGroupDto {
   @ApiProperty({ example: 'Milk', maxLength: 80 })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 80)
   name!: string;
@@ -151,39 +147,39 @@ export class ModifierGroupDto {
 
 class ItemFields {
   @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 10_000, description: 'Tax in basis points (1900 = 19%)' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(10_000)
   taxRateBps?: number;
 
-  @ApiPropertyOptional({ maxLength: 64, nullable: true, type: String })
+  @ApiPropertyOptional({ maxLength: 64, nullable: true, type: String, description: 'null clears it' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 64)
   sku?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   isAvailable?: boolean;
 
   @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   position?: number;
 
   @ApiPropertyOptional({ type: [ModifierGroupDto], description: 'Replaces the whole set' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
@@ -197,7 +193,7 @@ export class CreateItemDto extends ItemFields {
   categoryId!: string;
 
   @ApiProperty({ example: 'Flat white', maxLength: 120 })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 120)
   name!: string;
@@ -211,19 +207,19 @@ export class CreateItemDto extends ItemFields {
 
 export class UpdateItemDto extends ItemFields {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   categoryId?: string;
 
   @ApiPropertyOptional({ maxLength: 120 })
-  @IsOptional()
-  @Transform(trim)
+  @IsOmittable()
+  @Trim()
   @IsString()
   @Length(1, 120)
   name?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: MONEY_MAX })
-  @IsOptional()
+  @IsOmittable()
   @IsInt({ message: 'price must be a non-negative integer (minor units)' })
   @Min(0, { message: 'price must be a non-negative integer (minor units)' })
   @Max(MONEY_MAX)
@@ -249,7 +245,7 @@ export class ListItemsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(toBoolean)
+  @ToBoolean()
   @IsBoolean()
   isAvailable?: boolean;
 

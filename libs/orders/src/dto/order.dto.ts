@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@coffee/common';
+import { PageQueryDto, Trim } from '@coffee/common';
 import { MONEY_MAX } from '@coffee/database';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -28,8 +28,6 @@ import {
   type OrderType,
   type PaymentMethod,
 } from '../domain/order-status';
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
 export class OrderLineDto {
   @ApiProperty({ format: 'uuid' })
@@ -69,7 +67,7 @@ export class PlaceOrderDto {
 
   @ApiPropertyOptional({ maxLength: 120 })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 120)
   customerName?: string;

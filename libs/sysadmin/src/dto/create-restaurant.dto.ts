@@ -1,25 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsObject, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsStrongPassword, PASSWORD_MAX, PASSWORD_MIN, UserResponse } from '@coffee/users';
 import type { RestaurantEntity, RestaurantStatus } from '@coffee/tenancy';
+import { Trim, TrimLower } from '@coffee/common';
 
 export const PLAN_CODES = ['free', 'pro', 'enterprise'] as const;
 export type PlanCode = (typeof PLAN_CODES)[number];
 
 const CURRENCIES = Intl.supportedValuesOf('currency');
 const TIME_ZONES = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
 export class NewOwnerDto {
   @ApiProperty({ example: 'owner@cafe.example' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @TrimLower()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email!: string;
 
   @ApiProperty({ example: 'Olivia Owner' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 120)
   name!: string;
@@ -31,7 +31,7 @@ export class NewOwnerDto {
 
 export class CreateRestaurantDto {
   @ApiProperty({ example: 'Café Central' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 120)
   name!: string;

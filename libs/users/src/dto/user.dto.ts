@@ -1,35 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-import { PageQueryDto, ROLES, TENANT_ROLES, type Role, type TenantRole } from '@coffee/common';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import {
+  PageQueryDto,
+  ROLES,
+  TENANT_ROLES,
+  type Role,
+  type TenantRole,
+  IsOmittable,
+  ToBoolean,
+  Trim,
+  TrimLower,
+} from '@coffee/common';
 import { IsStrongPassword, PASSWORD_MAX, PASSWORD_MIN } from '../password.validator';
 import type { UserEntity } from '../user.entity';
 
-/**
- * A PATCH field is validated whenever it is present: `null` is a value (and an
- * invalid one for these NOT NULL columns), not an absent field as `@IsOptional()`
- * would treat it.
- */
-const present = (_: object, value: unknown): boolean => value !== undefined;
-
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
-const toBoolean = ({ value }: { value: unknown }): unknown => {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return value;
-};
-
 export class CreateUserDto {
   @ApiProperty({ example: 'barista@cafe.example', maxLength: 254 })
-  @Transform(lower)
+  @TrimLower()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email!: string;
 
   @ApiProperty({ example: 'Ana Barista', minLength: 1, maxLength: 120 })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 120)
   name!: string;
@@ -45,19 +38,19 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
-  @ValidateIf(present)
-  @Transform(trim)
+  @IsOmittable()
+  @Trim()
   @IsString()
   @Length(1, 120)
   name?: string;
 
   @ApiPropertyOptional({ enum: TENANT_ROLES })
-  @ValidateIf(present)
+  @IsOmittable()
   @IsIn(TENANT_ROLES)
   role?: TenantRole;
 
   @ApiPropertyOptional()
-  @ValidateIf(present)
+  @IsOmittable()
   @IsBoolean()
   isActive?: boolean;
 }
@@ -70,7 +63,7 @@ export class ListUsersQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(toBoolean)
+  @ToBoolean()
   @IsBoolean()
   isActive?: boolean;
 
