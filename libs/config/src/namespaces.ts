@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { validateEnvironment, type EnvironmentVariables } from './environment';
+import { isProductionLike, validateEnvironment, type EnvironmentVariables } from './environment';
 
 /**
  * Loads `./.env` into the environment if the file exists (variables already
@@ -18,14 +18,15 @@ export function currentEnvironment(): EnvironmentVariables {
 }
 
 /**
- * `true`/`false` or a comma list of trusted proxy addresses/CIDRs (`loopback`,
- * `10.0.0.0/8`, …), as Fastify's `trustProxy` takes them. Only then does the
- * client IP come from X-Forwarded-For.
+ * `true`/`false`, a hop count, or a comma list of trusted proxy
+ * addresses/CIDRs (`loopback`, `10.0.0.0/8`, …), as Fastify's `trustProxy`
+ * takes them. Only then does the client IP come from X-Forwarded-For.
  */
-function parseTrustProxy(value: string): boolean | string | string[] {
+function parseTrustProxy(value: string): boolean | number | string[] {
   const trimmed = value.trim();
   if (trimmed === 'true') return true;
   if (trimmed === 'false' || trimmed === '') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
   return trimmed.split(',').map((entry) => entry.trim());
 }
 
@@ -41,7 +42,8 @@ function packageVersion(): string {
 export function appConfigFrom(env: EnvironmentVariables) {
   return {
     nodeEnv: env.NODE_ENV,
-    isProduction: env.NODE_ENV === 'production',
+    /** Every NODE_ENV but development and test: refusals at boot, HSTS, Secure cookies, a closed /metrics. */
+    isProduction: isProductionLike(env.NODE_ENV),
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
@@ -127,7 +129,7 @@ export function authConfigFrom(env: EnvironmentVariables) {
     jwtAudience: 'coffee-admin-api',
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 7 * 24 * 60 * 60,
-    cookieSecure: env.COOKIE_SECURE === undefined ? env.NODE_ENV === 'production' : env.COOKIE_SECURE === 'true',
+    cookieSecure: env.COOKIE_SECURE === undefined ? isProductionLike(env.NODE_ENV) : env.COOKIE_SECURE === 'true',
     sysadminEmail: env.SYSADMIN_EMAIL ?? null,
     loginIpMaxFailures: env.LOGIN_IP_MAX_FAILURES,
     loginIpWindowMs: env.LOGIN_IP_WINDOW_SECONDS * 1000,

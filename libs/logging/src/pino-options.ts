@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { FASTIFY_ONLY_ROUTES } from '@coffee/common';
+import { stdSerializers } from 'pino';
+import { databaseErrorForLog, FASTIFY_ONLY_ROUTES, isDatabaseError } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 
 /** Paths never written to a log: credentials, cookies, secrets. */
@@ -21,6 +22,26 @@ export const REDACTED_PATHS = [
   '*.key',
   '*.secret',
 ];
+
+/**
+ * pino's error serializer, except that a database error (the error itself or
+ * its `cause`) loses its bound parameters and quoted literals, wherever it is
+ * logged: the problem filter, TypeORM's logger, a job's failure.
+ */
+export function serializeError(error: unknown): unknown {
+  if (isDatabaseError(error)) return databaseErrorForLog(error);
+  if (!(error instanceof Error)) return error;
+  const serialized: Record<string, unknown> = stdSerializers.err(error);
+  if (isDatabaseError(error.cause)) {
+    // pino appends the cause's message and stack to the error's own; keep them apart.
+    Object.assign(serialized, {
+      message: error.message,
+      stack: error.stack,
+      cause: databaseErrorForLog(error.cause),
+    });
+  }
+  return serialized;
+}
 
 /** Probes and scrapes are frequent and boring: logged only when they fail. */
 const QUIET_PATHS = /^\/(health(\/live|\/ready)?|metrics)(\?|$)/;
@@ -58,6 +79,7 @@ export function buildPinoParams(app: AppConfig, requestProps?: RequestLogProps):
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
     },
   };
