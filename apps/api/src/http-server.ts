@@ -6,7 +6,7 @@ import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastify from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { createValidationPipe, installEarlyAnswers, staticSecurityHeaders } from '@coffee/common';
+import { createValidationPipe, installEarlyAnswers, installRequestDrain, staticSecurityHeaders } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 import { ShutdownState } from '@coffee/health';
 import { PublicMenuCache, registerPublicMenuRoute } from '@coffee/menu';
@@ -74,6 +74,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  installRequestDrain(instance);
   installEarlyAnswers(instance, jsonSecurityHeaders(config));
   return new FastifyAdapter(instance);
 }
@@ -135,7 +136,11 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
   setupOpenApi(app, config);
 }
 
-/** Stops within SHUTDOWN_GRACE_MS even if a request or a pool hangs. */
+/**
+ * SIGTERM: readiness 503, SHUTDOWN_DELAY_MS, the server stops accepting, the
+ * in-flight requests and handlers finish (installRequestDrain), then pools and
+ * queues close. All within SHUTDOWN_GRACE_MS even if a request or a pool hangs.
+ */
 export function enableGracefulShutdown(app: INestApplication, config: AppConfig): void {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const force = (): void => {

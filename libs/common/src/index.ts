@@ -7,5 +7,6 @@ export * from './errors/problem-details.filter';
 export * from './http/api-errors.decorator';
 export * from './http/early-answers';
 export * from './http/id-param.pipe';
+export * from './http/in-flight';
 export * from './pagination/pagination';
 export * from './validation/validation';

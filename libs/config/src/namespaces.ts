@@ -18,15 +18,21 @@ export function currentEnvironment(): EnvironmentVariables {
 }
 
 /**
- * `true`/`false`, a hop count, or a comma list of trusted proxy
- * addresses/CIDRs (`loopback`, `10.0.0.0/8`, …), as Fastify's `trustProxy`
- * takes them. Only then does the client IP come from X-Forwarded-For.
+ * `true`/`false`, a comma list of trusted proxy addresses/CIDRs (`loopback`,
+ * `10.0.0.0/8`, …), or a hop count: then the `n` addresses nearest the server
+ * in X-Forwarded-For (the socket's peer first) are taken as proxies, which is
+ * safe only when clients cannot reach the API without passing them (Fastify
+ * itself ignores a bare number). Only then does the client IP come from
+ * X-Forwarded-For.
  */
-function parseTrustProxy(value: string): boolean | number | string[] {
+function parseTrustProxy(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
   const trimmed = value.trim();
   if (trimmed === 'true') return true;
   if (trimmed === 'false' || trimmed === '') return false;
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  if (/^\d+$/.test(trimmed)) {
+    const hops = Number(trimmed);
+    return (_address, hop) => hop < hops;
+  }
   return trimmed.split(',').map((entry) => entry.trim());
 }
 

@@ -60,7 +60,10 @@ describe('buildPinoParams', () => {
         done();
       },
     });
-    const logger = pino({ serializers: options.serializers }, sink);
+    // pino-http (nestjs-pino) hands the custom serializer pino's serialized copy; a bare pino, the error.
+    const serializeError = options.serializers!.err;
+    const viaPinoHttp = pino({ serializers: { err: pino.stdSerializers.wrapErrorSerializer(serializeError) } }, sink);
+    const bare = pino({ serializers: options.serializers }, sink);
     const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g';
     const driverError = Object.assign(new Error("Duplicate entry 'ann@cafe.test' for key 'uq_users_email'"), {
       code: 'ER_DUP_ENTRY',
@@ -73,16 +76,26 @@ describe('buildPinoParams', () => {
       ['ann@cafe.test', hash],
       driverError,
     );
-    logger.error({ err: failed }, 'Unhandled error while serving a request');
-    logger.warn({ err: AppError.serviceUnavailable('Database unavailable', failed) }, 'Database unavailable');
-    const [direct, wrapped] = lines.map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>);
-    expect(direct?.err).toMatchObject({
-      type: 'QueryFailedError',
-      code: 'ER_DUP_ENTRY',
-      query: 'INSERT INTO users (email, password_hash, role) VALUES (?, ?, ?)',
-      message: 'Duplicate entry ? for key ?',
-    });
-    expect(wrapped?.err?.cause).toMatchObject({ type: 'QueryFailedError', code: 'ER_DUP_ENTRY' });
+    for (const logger of [viaPinoHttp, bare]) {
+      logger.error({ err: failed }, 'Unhandled error while serving a request');
+      logger.warn({ err: AppError.serviceUnavailable('Database unavailable', failed) }, 'Database unavailable');
+    }
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>);
+    for (const [direct, wrapped] of [logged.slice(0, 2), logged.slice(2)]) {
+      expect(direct?.err).toEqual({
+        type: 'QueryFailedError',
+        code: 'ER_DUP_ENTRY',
+        errno: 1062,
+        query: 'INSERT INTO users (email, password_hash, role) VALUES (?, ?, ?)',
+        message: 'Duplicate entry ? for key ?',
+        stack: expect.stringContaining('QueryFailedError: Duplicate entry ? for key ?'),
+      });
+      expect(wrapped?.err).toMatchObject({
+        type: 'AppError',
+        message: 'Database unavailable: Duplicate entry ? for key ?',
+        stack: expect.stringContaining('caused by: QueryFailedError: Duplicate entry ? for key ?'),
+      });
+    }
     for (const secret of [hash, 'ann@cafe.test', 'owner']) expect(lines.join('')).not.toContain(secret);
   });
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
-import { databaseErrorForLog, FASTIFY_ONLY_ROUTES, isDatabaseError } from '@coffee/common';
+import { databaseErrorForLog, FASTIFY_ONLY_ROUTES, isDatabaseError, withoutSqlLiterals } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 
 /** Paths never written to a log: credentials, cookies, secrets. */
@@ -24,23 +24,22 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * pino's error serializer, except that a database error (the error itself or
- * its `cause`) loses its bound parameters and quoted literals, wherever it is
- * logged: the problem filter, TypeORM's logger, a job's failure.
+ * pino's error serializer, except that a database error loses its bound
+ * parameters and quoted literals, wherever it is logged (the problem filter,
+ * TypeORM's logger, a job's failure); so does the text pino appends for a
+ * cause ("caused by: QueryFailedError: Duplicate entry '…'"). pino-http hands
+ * this pino's serialized copy of the error; a bare pino logger, the error.
  */
 export function serializeError(error: unknown): unknown {
-  if (isDatabaseError(error)) return databaseErrorForLog(error);
-  if (!(error instanceof Error)) return error;
-  const serialized: Record<string, unknown> = stdSerializers.err(error);
-  if (isDatabaseError(error.cause)) {
-    // pino appends the cause's message and stack to the error's own; keep them apart.
-    Object.assign(serialized, {
-      message: error.message,
-      stack: error.stack,
-      cause: databaseErrorForLog(error.cause),
-    });
-  }
-  return serialized;
+  const serialized: unknown = error instanceof Error ? stdSerializers.err(error) : error;
+  if (isDatabaseError(serialized)) return databaseErrorForLog(serialized);
+  const { message, stack } = (serialized ?? {}) as { message?: unknown; stack?: unknown };
+  if (typeof stack !== 'string' || !stack.includes('\ncaused by: ')) return serialized;
+  return {
+    ...(serialized as object),
+    message: typeof message === 'string' ? withoutSqlLiterals(message) : message,
+    stack: withoutSqlLiterals(stack),
+  };
 }
 
 /** Probes and scrapes are frequent and boring: logged only when they fail. */

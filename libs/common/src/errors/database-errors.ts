@@ -28,7 +28,7 @@ export function withoutSqlLiterals(text: string): string {
 }
 
 interface DriverErrorFields {
-  name?: unknown;
+  type?: unknown;
   message?: unknown;
   stack?: unknown;
   code?: unknown;
@@ -41,9 +41,12 @@ interface DriverErrorFields {
   parameters?: unknown;
 }
 
-/** A TypeORM QueryFailedError (or a raw mysql2/SQLite driver error). */
-export function isDatabaseError(error: unknown): error is Error & DriverErrorFields {
-  if (!(error instanceof Error)) return false;
+/**
+ * A TypeORM QueryFailedError or a raw mysql2/SQLite driver error, either the
+ * error itself or pino's serialized copy of it (which keeps every own field).
+ */
+export function isDatabaseError(error: unknown): error is DriverErrorFields & object {
+  if (!error || typeof error !== 'object') return false;
   return ['driverError', 'parameters', 'sql', 'sqlMessage'].some((field) => field in error);
 }
 
@@ -54,10 +57,10 @@ export function isDatabaseError(error: unknown): error is Error & DriverErrorFie
  * ("Duplicate entry 'a@b.c'"). TypeORM copies the driver's fields (`sql`,
  * `sqlMessage`) onto its error, so this is a whitelist rather than a deletion.
  */
-export function databaseErrorForLog(error: Error & DriverErrorFields): Record<string, unknown> {
+export function databaseErrorForLog(error: DriverErrorFields & object): Record<string, unknown> {
   const text = (value: unknown) => (typeof value === 'string' ? withoutSqlLiterals(value) : undefined);
   return {
-    type: error.constructor.name,
+    type: typeof error.type === 'string' ? error.type : error.constructor.name,
     message: text(error.message),
     stack: text(error.stack),
     code: error.code,
