@@ -9,7 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { createValidationPipe, installEarlyAnswers, installRequestDrain, staticSecurityHeaders } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 import { ShutdownState } from '@coffee/health';
-import { PublicMenuCache, registerPublicMenuRoute } from '@coffee/menu';
+import { PublicMenuCache, PublicMenuRateLimit, registerPublicMenuRoute } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import { setupOpenApi } from './openapi';
 
@@ -124,7 +124,7 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
     done(null, payload);
   });
   app.get(MetricsService).instrument(fastify);
-  registerPublicMenuRoute(fastify, app.get(PublicMenuCache));
+  registerPublicMenuRoute(fastify, app.get(PublicMenuCache), app.get(PublicMenuRateLimit));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },

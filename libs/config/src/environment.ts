@@ -213,6 +213,11 @@ export class EnvironmentVariables {
   @Min(1)
   THROTTLE_TTL_SECONDS = 60;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PUBLIC_MENU_RATE_LIMIT = 600;
+
   @IsString()
   @IsOptional()
   SYSADMIN_PASSWORD?: string;

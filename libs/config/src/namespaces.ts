@@ -63,6 +63,8 @@ export function appConfigFrom(env: EnvironmentVariables) {
     workerPort: env.WORKER_PORT,
     workerConcurrency: env.WORKER_CONCURRENCY,
     metricsToken: env.METRICS_TOKEN ?? null,
+    /** Public-menu requests per client IP per minute. */
+    publicMenuRateLimit: env.PUBLIC_MENU_RATE_LIMIT,
     version: env.APP_VERSION ?? packageVersion(),
     bodyLimitBytes: 1024 * 1024,
   };
