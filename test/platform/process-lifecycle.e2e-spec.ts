@@ -100,7 +100,7 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
         `POST /api/v1/in-flight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: in-flight-1\r\n\r\n${body.slice(0, 5)}`,
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The connection is accepted; the server keeps reading it during the 1.5 s delay after SIGTERM.
 
       proc.child.kill('SIGTERM');
       await waitFor(proc, '/health/ready', 503, 20);
@@ -140,12 +140,22 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
           req.on('error', reject);
           req.end(JSON.stringify(admin));
         });
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await eventually(async () => {
+          const [rows] = await db.query(
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE '%users%' AND ID <> CONNECTION_ID()",
+          );
+          return Number((rows as { n: number }[])[0]?.n) > 0 ? true : undefined;
+        });
 
-        // Released well after the 200 ms delay: the server is closing by then,
-        // and the connection, busy when it began, must not keep it open.
+        // Released once the server has stopped accepting connections: the
+        // connection, busy when it began, must not keep it open.
         proc.child.kill('SIGTERM');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await eventually(() =>
+          fetch(`${proc.url}/health/live`).then(
+            () => undefined,
+            () => true,
+          ),
+        );
         await db.query('ROLLBACK');
 
         expect(await signIn).toEqual({ status: 200, connection: 'close' });
