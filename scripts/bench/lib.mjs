@@ -60,6 +60,7 @@ export async function startApi(extraEnv = {}) {
     SYSADMIN_EMAIL: SYSADMIN.email,
     SYSADMIN_PASSWORD: SYSADMIN.password,
     THROTTLE_LIMIT: '100000000',
+    PUBLIC_MENU_RATE_LIMIT: '100000000',
     DB_MIGRATE_ON_START: 'true',
     ...(process.env.DATABASE_URL
       ? {}

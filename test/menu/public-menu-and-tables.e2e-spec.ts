@@ -3,6 +3,7 @@ import request from 'supertest';
 import { signedInCrew } from '../factories/crew.factory';
 import { category, item, MILK } from '../factories/menu.factory';
 import { startTestApi, type TestApi } from '../support/test-app';
+import { eventually } from '../support/processes';
 
 describe('tables and the public menu', () => {
   let api: TestApi;
@@ -127,8 +128,10 @@ describe('tables and the public menu', () => {
       await request(api.server).get(path).set('If-None-Match', '"something-else"').expect(200);
 
       await owner.patch(`/api/v1/menu/items/${created.id}/availability`, { isAvailable: false }).expect(200);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const changed = await request(api.server).get(path).set('If-None-Match', etag).expect(200);
+      const changed = await eventually(async () => {
+        const res = await request(api.server).get(path).set('If-None-Match', etag);
+        return res.status === 200 ? res : undefined;
+      });
       expect(changed.headers.etag).not.toBe(etag);
       expect(changed.body.categories[0].items).toEqual([]);
     });

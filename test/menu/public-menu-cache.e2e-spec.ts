@@ -1,11 +1,21 @@
 import request from 'supertest';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
 import { describeFull } from '../support/env';
+import { eventually } from '../support/processes';
 import { BrowserSession } from '../support/session';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApi, type TestApi } from '../support/test-app';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The menu as `api` serves it once `check` holds (a change reaches every instance within about a second). */
+const menuOnceItHolds = (api: TestApi, path: string, check: (menu: PublicMenu) => boolean) =>
+  eventually(async () => {
+    const res = await request(api.server).get(path).expect(200);
+    return check(res.body as PublicMenu) ? res : undefined;
+  });
+
+interface PublicMenu {
+  categories: { items: { name: string; price: number }[] }[];
+}
 
 describeFull('public menu cache across instances (MariaDB + shared Redis)', () => {
   let a: TestApi;
@@ -35,13 +45,11 @@ describeFull('public menu cache across instances (MariaDB + shared Redis)', () =
     }
 
     await owner.patch(`/api/v1/menu/items/${latte.id}`, { price: 480, version: latte.version }).expect(200);
-    await sleep(1000);
-    const seenByB = await request(b.server).get(path).expect(200);
-    expect(seenByB.body.categories[0].items[0].price).toBe(480);
+    await menuOnceItHolds(b, path, (menu) => menu.categories[0]?.items[0]?.price === 480);
 
     await owner.patch(`/api/v1/menu/items/${latte.id}/availability`, { isAvailable: false }).expect(200);
-    await sleep(1000);
-    expect((await request(b.server).get(path).expect(200)).body.categories[0].items).toEqual([]);
+    await menuOnceItHolds(b, path, (menu) => menu.categories[0]?.items.length === 0);
+    await menuOnceItHolds(a, path, (menu) => menu.categories[0]?.items.length === 0);
     const etagA = (await request(a.server).get(path)).headers.etag;
     const etagB = (await request(b.server).get(path)).headers.etag;
     expect(etagA).toBe(etagB);
@@ -74,20 +82,20 @@ describeFull('public menu while Redis is down', () => {
     await redis.cut();
     try {
       await owner.post('/api/v1/menu/items', { categoryId, name: 'Chai', price: 380 }).expect(201);
-      await sleep(1100);
-      const res = await request(api.server).get(path).expect(200);
-      expect(res.body.categories[0].items.map((i: { name: string }) => i.name)).toEqual(['Chai']);
+      await menuOnceItHolds(api, path, (menu) => menu.categories[0]?.items.map((i) => i.name).join() === 'Chai');
     } finally {
       await redis.restore();
     }
     // The bump that failed during the outage lands once Redis is back, so other instances see the change too.
     const other = await startTestApi();
     try {
-      await sleep(1500);
-      const res = await request(other.server).get(path).expect(200);
-      expect(res.body.categories[0].items.map((i: { name: string }) => i.name)).toEqual(['Chai']);
-      const etag = (await request(api.server).get(path)).headers.etag;
-      expect((await request(other.server).get(path)).headers.etag).toBe(etag);
+      await menuOnceItHolds(other, path, (menu) => menu.categories[0]?.items.map((i) => i.name).join() === 'Chai');
+      await menuOnceItHolds(api, path, (menu) => menu.categories[0]?.items.map((i) => i.name).join() === 'Chai');
+      // Both serve the rendering of the bumped version.
+      await eventually(async () => {
+        const etag = (await request(api.server).get(path)).headers.etag;
+        return (await request(other.server).get(path)).headers.etag === etag ? true : undefined;
+      });
     } finally {
       await other.close();
     }

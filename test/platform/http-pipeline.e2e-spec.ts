@@ -201,7 +201,9 @@ describe('HTTP pipeline (errors, request ids, headers, CORS)', () => {
       );
       expect(res.text).toContain('process_cpu_user_seconds_total');
       expect(res.text).toContain('nodejs_heap_size_used_bytes');
-      expect(res.text).toMatch(/queue_depth\{queue="maintenance"\}/);
+      // Present whether or not the scrape's Redis read answered in time (then flagged stale).
+      expect(res.text).toMatch(/queue_depth\{queue="maintenance"\} \d+/);
+      expect(res.text).toMatch(/queue_depth_stale\{queue="maintenance"\} [01]/);
     });
 
     it('serves the OpenAPI document and Swagger UI', async () => {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { idempotencyKey, seedShop, takeaway } from '../factories/shop.factory';
 import { itFull, SYSADMIN } from '../support/env';
-import { spawnApp, waitFor } from '../support/processes';
+import { eventually, spawnApp, waitFor } from '../support/processes';
+import { startTestApi } from '../support/test-app';
 
 const STRONG_SECRET = 'q8Zr4v1XkP0tLm7sWc2bNe9yHd3uGa6j';
 
@@ -14,6 +16,17 @@ const PRODUCTION = {
   JWT_SECRET: STRONG_SECRET,
   CORS_ORIGINS: 'https://admin.example.test',
 };
+
+function connectToDatabase(): Promise<Connection> {
+  const url = new URL(process.env.DATABASE_URL!);
+  return createConnection({
+    host: url.hostname,
+    port: Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1),
+  });
+}
 
 // Spawns real processes (Nest boot, argon2): slow on a loaded 2-core machine.
 jest.setTimeout(90_000);
@@ -31,6 +44,12 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
       ['a repetitive JWT secret', { JWT_SECRET: 'a'.repeat(40) }, 'JWT_SECRET looks like an example'],
       ['CORS_ORIGINS=*', { CORS_ORIGINS: '*' }, 'CORS_ORIGINS must list origins explicitly'],
       ['COOKIE_SECURE=false', { COOKIE_SECURE: 'false' }, 'COOKIE_SECURE=false is not allowed'],
+      [
+        'a 5-byte JWT secret in staging',
+        { NODE_ENV: 'staging', JWT_SECRET: '12345' },
+        'JWT_SECRET must be at least 32 bytes in staging',
+      ],
+      ['TRUST_PROXY=true', { TRUST_PROXY: 'true' }, 'TRUST_PROXY=true is not allowed in production'],
       ['a malformed port', { PORT: 'eighty' }, 'PORT'],
     ])('refuses %s, naming the variable', async (_label, override, message) => {
       const proc = await spawnApp('api', { ...PRODUCTION, ...override }, { waitForLive: false });
@@ -81,7 +100,7 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
         `POST /api/v1/in-flight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: in-flight-1\r\n\r\n${body.slice(0, 5)}`,
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The connection is accepted; the server keeps reading it during the 1.5 s delay after SIGTERM.
 
       proc.child.kill('SIGTERM');
       await waitFor(proc, '/health/ready', 503, 20);
@@ -103,14 +122,7 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
         SYSADMIN_EMAIL: admin.email,
         SYSADMIN_PASSWORD: admin.password,
       });
-      const url = new URL(process.env.DATABASE_URL!);
-      const db = await createConnection({
-        host: url.hostname,
-        port: Number(url.port),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-        database: url.pathname.slice(1),
-      });
+      const db = await connectToDatabase();
       try {
         // Holds this admin's row: the sign-in's write waits for it.
         await db.query('START TRANSACTION');
@@ -128,12 +140,22 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
           req.on('error', reject);
           req.end(JSON.stringify(admin));
         });
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await eventually(async () => {
+          const [rows] = await db.query(
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE '%users%' AND ID <> CONNECTION_ID()",
+          );
+          return Number((rows as { n: number }[])[0]?.n) > 0 ? true : undefined;
+        });
 
-        // Released well after the 200 ms delay: the server is closing by then,
-        // and the connection, busy when it began, must not keep it open.
+        // Released once the server has stopped accepting connections: the
+        // connection, busy when it began, must not keep it open.
         proc.child.kill('SIGTERM');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await eventually(() =>
+          fetch(`${proc.url}/health/live`).then(
+            () => undefined,
+            () => true,
+          ),
+        );
         await db.query('ROLLBACK');
 
         expect(await signIn).toEqual({ status: 200, connection: 'close' });
@@ -143,6 +165,80 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
         expect(code).toBe(0);
         expect(proc.output()).not.toContain('Shutdown grace period over');
       } finally {
+        await db.end();
+        await proc.stop();
+      }
+    });
+
+    itFull('waits for handlers whose clients left: every order is whole or absent, no errors, exit 0', async () => {
+      // The shop is seeded through an in-process API on the same database; the
+      // spawned API accepts its sessions (same JWT secret).
+      const seeder = await startTestApi();
+      const shop = await seedShop(seeder.app, seeder.server).finally(() => seeder.close());
+      const restaurantId = shop.cafe.restaurant.id;
+      const proc = await spawnApp('api', { LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', DB_POOL_SIZE: '30' });
+      const db = await connectToDatabase();
+      const placeOn = (signal?: AbortSignal) =>
+        fetch(`${proc.url}/api/v1/orders`, {
+          method: 'POST',
+          signal,
+          headers: {
+            'content-type': 'application/json',
+            cookie: shop.staff.cookieHeader,
+            'x-csrf-token': shop.staff.csrfToken,
+            'idempotency-key': idempotencyKey(),
+          },
+          body: JSON.stringify(takeaway(shop)),
+        });
+      try {
+        // The first order of the day creates the counter row the others wait on.
+        expect((await placeOn()).status).toBe(201);
+        await db.query('START TRANSACTION');
+        await db.query('SELECT last_number FROM order_counters WHERE restaurant_id = ? FOR UPDATE', [restaurantId]);
+
+        const clients = Array.from({ length: 20 }, () => new AbortController());
+        const placements = clients.map((client) => placeOn(client.signal).catch(() => 'aborted'));
+        await eventually(async () => {
+          const [rows] = await db.query(
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE ?",
+            [`UPDATE%order_counters%${restaurantId}%`],
+          );
+          return Number((rows as { n: number }[])[0]?.n) === 20 ? true : undefined;
+        });
+        for (const client of clients) client.abort();
+        expect(await Promise.all(placements)).toEqual(Array(20).fill('aborted'));
+
+        // The handlers are still waiting for the row when the server stops accepting.
+        proc.child.kill('SIGTERM');
+        await eventually(() =>
+          fetch(`${proc.url}/health/live`).then(
+            () => undefined,
+            () => true,
+          ),
+        );
+        await db.query('ROLLBACK');
+
+        const { code, signal } = await proc.exited;
+        expect(proc.output()).not.toMatch(/"level":(50|60)|Pool is closed|closed state/);
+        expect(signal).toBeNull();
+        expect(code).toBe(0);
+
+        const [orders] = await db.query(
+          `SELECT o.id, COUNT(l.id) AS line_count FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id
+           WHERE o.restaurant_id = ? GROUP BY o.id`,
+          [restaurantId],
+        );
+        const [keys] = await db.query('SELECT status FROM idempotency_keys WHERE restaurant_id = ?', [restaurantId]);
+        const lineCounts = (orders as { line_count: number }[]).map((order) => Number(order.line_count));
+        // The lock was released during the drain: the 20 abandoned placements finished too.
+        expect(lineCounts).toHaveLength(21);
+        // Every order has both its lines and its completed key; nothing is left half-written.
+        expect(lineCounts.every((count) => count === 2)).toBe(true);
+        expect((keys as { status: string }[]).map((key) => key.status)).toEqual(
+          Array(lineCounts.length).fill('completed'),
+        );
+      } finally {
+        await db.query('ROLLBACK').catch(() => undefined);
         await db.end();
         await proc.stop();
       }

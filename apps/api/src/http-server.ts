@@ -9,13 +9,14 @@ import { Logger } from 'nestjs-pino';
 import {
   createValidationPipe,
   installEarlyAnswers,
+  installRequestDrain,
   installRequestParsing,
   sendProblem,
   staticSecurityHeaders,
 } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 import { ShutdownState } from '@coffee/health';
-import { PublicMenuCache, registerPublicMenuRoute } from '@coffee/menu';
+import { PublicMenuCache, PublicMenuRateLimit, registerPublicMenuRoute } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import { setupOpenApi } from './openapi';
 
@@ -99,6 +100,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
       void sendProblem(request, reply, error);
     },
   });
+  installRequestDrain(instance);
   installEarlyAnswers(instance, jsonSecurityHeaders(config));
   installRequestParsing(instance, { authPath: `/${API_PREFIX}/auth` });
   return new FastifyAdapter(instance);
@@ -142,7 +144,7 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
     done(null, payload);
   });
   app.get(MetricsService).instrument(fastify);
-  registerPublicMenuRoute(fastify, app.get(PublicMenuCache));
+  registerPublicMenuRoute(fastify, app.get(PublicMenuCache), app.get(PublicMenuRateLimit));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },
@@ -154,7 +156,11 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
   setupOpenApi(app, config);
 }
 
-/** Stops within SHUTDOWN_GRACE_MS even if a request or a pool hangs. */
+/**
+ * SIGTERM: readiness 503, SHUTDOWN_DELAY_MS, the server stops accepting, the
+ * in-flight requests and handlers finish (installRequestDrain), then pools and
+ * queues close. All within SHUTDOWN_GRACE_MS even if a request or a pool hangs.
+ */
 export function enableGracefulShutdown(app: INestApplication, config: AppConfig): void {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const force = (): void => {

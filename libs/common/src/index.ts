@@ -7,6 +7,7 @@ export * from './errors/problem-details.filter';
 export * from './http/api-errors.decorator';
 export * from './http/early-answers';
 export * from './http/id-param.pipe';
+export * from './http/in-flight';
 export * from './http/json-shape';
 export * from './http/request-parsing';
 export * from './pagination/pagination';

@@ -82,12 +82,42 @@ describe('validateEnvironment', () => {
       expect(problemsOf({ ...PRODUCTION, ...override })).toContain(message);
     });
 
-    it('does not apply production rules elsewhere', () => {
+    it('applies them to every NODE_ENV but development and test', () => {
+      expect(problemsOf({ ...PRODUCTION, NODE_ENV: 'staging', JWT_SECRET: '12345' })).toEqual([
+        'JWT_SECRET must be at least 32 bytes in staging',
+      ]);
+      expect(problemsOf({ ...PRODUCTION, NODE_ENV: 'staging', COOKIE_SECURE: 'false' })).toEqual([
+        'COOKIE_SECURE=false is not allowed in staging',
+      ]);
+    });
+
+    it.each(['development', 'test'])('does not apply production rules in %s', (nodeEnv) => {
       expect(
-        problemsOf({ NODE_ENV: 'development', JWT_SECRET: 'short', CORS_ORIGINS: '*', COOKIE_SECURE: 'false' }),
+        problemsOf({
+          NODE_ENV: nodeEnv,
+          JWT_SECRET: 'short',
+          CORS_ORIGINS: '*',
+          COOKIE_SECURE: 'false',
+          TRUST_PROXY: 'true',
+        }),
       ).toEqual([]);
     });
+
+    it('refuses TRUST_PROXY=true, which lets every client choose its IP', () => {
+      expect(problemsOf({ ...PRODUCTION, TRUST_PROXY: 'true' })).toEqual([
+        "TRUST_PROXY=true is not allowed in production; give the proxies' hop count or addresses/CIDRs",
+      ]);
+      expect(problemsOf({ ...PRODUCTION, TRUST_PROXY: '1' })).toEqual([]);
+      expect(problemsOf({ ...PRODUCTION, TRUST_PROXY: '10.0.0.0/8,loopback' })).toEqual([]);
+    });
   });
+
+  it.each(['yes', '10.0.0.0/33', '10.0.0.300', 'proxy.internal', '10.0.0.1,', '::1/129'])(
+    'refuses TRUST_PROXY=%p anywhere',
+    (value) => {
+      expect(problemsOf({ TRUST_PROXY: value })).toEqual([expect.stringContaining('TRUST_PROXY must be false')]);
+    },
+  );
 });
 
 describe('configuration namespaces', () => {
@@ -140,6 +170,15 @@ describe('configuration namespaces', () => {
     expect(app.corsOrigins).toEqual(['https://a.test', 'https://b.test']);
     expect(app.trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
     expect(appConfigFrom(validateEnvironment({ TRUST_PROXY: 'true' })).trustProxy).toBe(true);
+    const hops = appConfigFrom(validateEnvironment({ TRUST_PROXY: '2' })).trustProxy as (
+      a: string,
+      i: number,
+    ) => boolean;
+    expect([0, 1, 2].map((hop) => hops('10.0.0.1', hop))).toEqual([true, true, false]);
+    expect(appConfigFrom(validateEnvironment({ TRUST_PROXY: '192.168.1.10, fd00::/8' })).trustProxy).toEqual([
+      '192.168.1.10',
+      'fd00::/8',
+    ]);
     expect(appConfigFrom(validateEnvironment({})).trustProxy).toBe(false);
   });
 
@@ -158,8 +197,10 @@ describe('configuration namespaces', () => {
     });
   });
 
-  it('secures cookies by default in production only; an explicit value wins elsewhere', () => {
+  it('secures cookies by default in production-like environments only; an explicit value wins elsewhere', () => {
     expect(authConfigFrom(validateEnvironment(PRODUCTION)).cookieSecure).toBe(true);
+    expect(authConfigFrom(validateEnvironment({ ...PRODUCTION, NODE_ENV: 'staging' })).cookieSecure).toBe(true);
+    expect(appConfigFrom(validateEnvironment({ ...PRODUCTION, NODE_ENV: 'staging' })).isProduction).toBe(true);
     expect(authConfigFrom(validateEnvironment({})).cookieSecure).toBe(false);
     expect(authConfigFrom(validateEnvironment({ COOKIE_SECURE: 'true' })).cookieSecure).toBe(true);
   });

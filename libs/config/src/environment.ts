@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBooleanString,
@@ -15,6 +16,41 @@ import {
 
 export const NODE_ENVS = ['development', 'test', 'staging', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/**
+ * Every environment but these two is treated as production: its secrets, CORS,
+ * cookies and proxy trust are checked at boot. A staging deployment is reachable
+ * from outside too, so it gets the same refusals.
+ */
+const RELAXED_ENVS: readonly string[] = ['development', 'test'];
+export function isProductionLike(nodeEnv: string): boolean {
+  return !RELAXED_ENVS.includes(nodeEnv);
+}
+
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** `false`, `true`, a hop count, or a comma list of addresses/CIDRs/range names. */
+function trustProxyProblem(value: string): string | null {
+  const trimmed = value.trim();
+  if (['true', 'false', ''].includes(trimmed) || /^\d{1,2}$/.test(trimmed)) return null;
+  const bad = trimmed
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => !isProxyAddress(entry));
+  return bad.length === 0
+    ? null
+    : `TRUST_PROXY must be false, true, a hop count or addresses/CIDRs (not ${bad.map((b) => JSON.stringify(b)).join(', ')})`;
+}
 
 /** Variables that may also be given as `<NAME>_FILE` (a path), for Kubernetes and Docker secrets. */
 export const FILE_BACKED_VARIABLES = [
@@ -177,6 +213,11 @@ export class EnvironmentVariables {
   @Min(1)
   THROTTLE_TTL_SECONDS = 60;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PUBLIC_MENU_RATE_LIMIT = 600;
+
   @IsString()
   @IsOptional()
   SYSADMIN_PASSWORD?: string;
@@ -224,11 +265,12 @@ function looksLikeExample(value: string): boolean {
 
 function productionProblems(env: EnvironmentVariables): string[] {
   const problems: string[] = [];
+  const where = `in ${env.NODE_ENV}`;
   for (const name of STRONG_SECRETS) {
     const value = env[name];
-    if (!value) problems.push(`${name} is required in production`);
+    if (!value) problems.push(`${name} is required ${where}`);
     else if (Buffer.byteLength(value) < MIN_SECRET_BYTES)
-      problems.push(`${name} must be at least ${MIN_SECRET_BYTES} bytes in production`);
+      problems.push(`${name} must be at least ${MIN_SECRET_BYTES} bytes ${where}`);
     else if (looksLikeExample(value)) problems.push(`${name} looks like an example value; generate a random secret`);
   }
   if (env.SYSADMIN_PASSWORD && looksLikeExample(env.SYSADMIN_PASSWORD))
@@ -236,8 +278,11 @@ function productionProblems(env: EnvironmentVariables): string[] {
   if (env.METRICS_TOKEN && looksLikeExample(env.METRICS_TOKEN))
     problems.push('METRICS_TOKEN looks like an example value');
   if (env.CORS_ORIGINS.split(',').some((origin) => origin.trim() === '*'))
-    problems.push('CORS_ORIGINS must list origins explicitly in production, not "*"');
-  if (env.COOKIE_SECURE === 'false') problems.push('COOKIE_SECURE=false is not allowed in production');
+    problems.push(`CORS_ORIGINS must list origins explicitly ${where}, not "*"`);
+  if (env.COOKIE_SECURE === 'false') problems.push(`COOKIE_SECURE=false is not allowed ${where}`);
+  // `true` believes any X-Forwarded-For, so every client could pick its own IP (and per-IP limit).
+  if (env.TRUST_PROXY.trim() === 'true')
+    problems.push(`TRUST_PROXY=true is not allowed ${where}; give the proxies' hop count or addresses/CIDRs`);
   return problems;
 }
 
@@ -254,7 +299,9 @@ export function validateEnvironment(raw: RawEnv): EnvironmentVariables {
     const messages = Object.values(error.constraints ?? {});
     problems.push(...(messages.length > 0 ? messages : [`${error.property} is invalid`]));
   }
-  if (problems.length === 0 && env.NODE_ENV === 'production') problems.push(...productionProblems(env));
+  const trustProxy = trustProxyProblem(env.TRUST_PROXY);
+  if (trustProxy) problems.push(trustProxy);
+  if (problems.length === 0 && isProductionLike(env.NODE_ENV)) problems.push(...productionProblems(env));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;
 }

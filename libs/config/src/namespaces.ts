@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { validateEnvironment, type EnvironmentVariables } from './environment';
+import { isProductionLike, validateEnvironment, type EnvironmentVariables } from './environment';
 
 /**
  * Loads `./.env` into the environment if the file exists (variables already
@@ -18,14 +18,21 @@ export function currentEnvironment(): EnvironmentVariables {
 }
 
 /**
- * `true`/`false` or a comma list of trusted proxy addresses/CIDRs (`loopback`,
- * `10.0.0.0/8`, …), as Fastify's `trustProxy` takes them. Only then does the
- * client IP come from X-Forwarded-For.
+ * `true`/`false`, a comma list of trusted proxy addresses/CIDRs (`loopback`,
+ * `10.0.0.0/8`, …), or a hop count: then the `n` addresses nearest the server
+ * in X-Forwarded-For (the socket's peer first) are taken as proxies, which is
+ * safe only when clients cannot reach the API without passing them (Fastify
+ * itself ignores a bare number). Only then does the client IP come from
+ * X-Forwarded-For.
  */
-function parseTrustProxy(value: string): boolean | string | string[] {
+function parseTrustProxy(value: string): boolean | string[] | ((address: string, hop: number) => boolean) {
   const trimmed = value.trim();
   if (trimmed === 'true') return true;
   if (trimmed === 'false' || trimmed === '') return false;
+  if (/^\d+$/.test(trimmed)) {
+    const hops = Number(trimmed);
+    return (_address, hop) => hop < hops;
+  }
   return trimmed.split(',').map((entry) => entry.trim());
 }
 
@@ -41,7 +48,8 @@ function packageVersion(): string {
 export function appConfigFrom(env: EnvironmentVariables) {
   return {
     nodeEnv: env.NODE_ENV,
-    isProduction: env.NODE_ENV === 'production',
+    /** Every NODE_ENV but development and test: refusals at boot, HSTS, Secure cookies, a closed /metrics. */
+    isProduction: isProductionLike(env.NODE_ENV),
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
@@ -55,6 +63,8 @@ export function appConfigFrom(env: EnvironmentVariables) {
     workerPort: env.WORKER_PORT,
     workerConcurrency: env.WORKER_CONCURRENCY,
     metricsToken: env.METRICS_TOKEN ?? null,
+    /** Public-menu requests per client IP per minute. */
+    publicMenuRateLimit: env.PUBLIC_MENU_RATE_LIMIT,
     version: env.APP_VERSION ?? packageVersion(),
     bodyLimitBytes: 1024 * 1024,
   };
@@ -127,7 +137,7 @@ export function authConfigFrom(env: EnvironmentVariables) {
     jwtAudience: 'coffee-admin-api',
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 7 * 24 * 60 * 60,
-    cookieSecure: env.COOKIE_SECURE === undefined ? env.NODE_ENV === 'production' : env.COOKIE_SECURE === 'true',
+    cookieSecure: env.COOKIE_SECURE === undefined ? isProductionLike(env.NODE_ENV) : env.COOKIE_SECURE === 'true',
     sysadminEmail: env.SYSADMIN_EMAIL ?? null,
     loginIpMaxFailures: env.LOGIN_IP_MAX_FAILURES,
     loginIpWindowMs: env.LOGIN_IP_WINDOW_SECONDS * 1000,

@@ -1,11 +1,14 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
+import { withoutSqlLiterals } from '@coffee/common';
 
 /**
  * TypeORM's log lines through the application logger (pino JSON with request
  * ids) instead of console. A failed query is debug: the error reaches the
  * caller, which knows whether it was expected (a unique clash) or a bug (logged
- * by the error filter with its stack).
+ * by the error filter with its stack). Failed and slow statements are logged
+ * without their parameters or quoted literals (the error itself goes through
+ * the `err` serializer, which strips them too).
  */
 export class TypeOrmNestLogger implements TypeOrmLogger {
   private readonly logger = new NestLogger('Database');
@@ -17,11 +20,11 @@ export class TypeOrmNestLogger implements TypeOrmLogger {
   }
 
   logQueryError(error: string | Error, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
-    this.logger.debug({ err: error, query }, 'query failed');
+    this.logger.debug({ err: error, query: withoutSqlLiterals(query) }, 'query failed');
   }
 
   logQuerySlow(time: number, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
-    this.logger.warn({ durationMs: time, query }, 'slow query');
+    this.logger.warn({ durationMs: time, query: withoutSqlLiterals(query) }, 'slow query');
   }
 
   logSchemaBuild(message: string, _queryRunner?: QueryRunner): void {

@@ -1,3 +1,5 @@
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { InFlightInterceptor } from '@coffee/common';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
@@ -7,7 +9,8 @@ import { ShutdownState } from './shutdown-state';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
-  providers: [RedisHealthIndicator, ShutdownState],
+  // Handlers count as in flight until they settle, so the drain at shutdown waits for them.
+  providers: [RedisHealthIndicator, ShutdownState, { provide: APP_INTERCEPTOR, useClass: InFlightInterceptor }],
   exports: [ShutdownState],
 })
 export class HealthModule {}

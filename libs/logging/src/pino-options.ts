@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { FASTIFY_ONLY_ROUTES } from '@coffee/common';
+import { stdSerializers } from 'pino';
+import { databaseErrorForLog, FASTIFY_ONLY_ROUTES, isDatabaseError, withoutSqlLiterals } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
 
 /** Paths never written to a log: credentials, cookies, secrets. */
@@ -21,6 +22,25 @@ export const REDACTED_PATHS = [
   '*.key',
   '*.secret',
 ];
+
+/**
+ * pino's error serializer, except that a database error loses its bound
+ * parameters and quoted literals, wherever it is logged (the problem filter,
+ * TypeORM's logger, a job's failure); so does the text pino appends for a
+ * cause ("caused by: QueryFailedError: Duplicate entry '…'"). pino-http hands
+ * this pino's serialized copy of the error; a bare pino logger, the error.
+ */
+export function serializeError(error: unknown): unknown {
+  const serialized: unknown = error instanceof Error ? stdSerializers.err(error) : error;
+  if (isDatabaseError(serialized)) return databaseErrorForLog(serialized);
+  const { message, stack } = (serialized ?? {}) as { message?: unknown; stack?: unknown };
+  if (typeof stack !== 'string' || !stack.includes('\ncaused by: ')) return serialized;
+  return {
+    ...(serialized as object),
+    message: typeof message === 'string' ? withoutSqlLiterals(message) : message,
+    stack: withoutSqlLiterals(stack),
+  };
+}
 
 /** Probes and scrapes are frequent and boring: logged only when they fail. */
 const QUIET_PATHS = /^\/(health(\/live|\/ready)?|metrics)(\?|$)/;
@@ -58,6 +78,7 @@ export function buildPinoParams(app: AppConfig, requestProps?: RequestLogProps):
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
     },
   };

@@ -7,4 +7,5 @@ export * from './items/modifier.entities';
 export * from './menu.module';
 export * from './public-menu/menu-versions';
 export * from './public-menu/public-menu.cache';
+export * from './public-menu/public-menu.rate-limit';
 export * from './public-menu/public-menu.route';

@@ -11,6 +11,7 @@ import { MenuCategoriesController, MenuItemsController } from './menu.controller
 import { MenuVersions } from './public-menu/menu-versions';
 import { PublicMenuBuilder } from './public-menu/public-menu.builder';
 import { PublicMenuCache } from './public-menu/public-menu.cache';
+import { PublicMenuRateLimit } from './public-menu/public-menu.rate-limit';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MenuCategoryEntity, MenuItemEntity, ModifierGroupEntity, ModifierOptionEntity])],
@@ -23,7 +24,8 @@ import { PublicMenuCache } from './public-menu/public-menu.cache';
     MenuVersions,
     PublicMenuBuilder,
     PublicMenuCache,
+    PublicMenuRateLimit,
   ],
-  exports: [MenuItemsService, MenuVersions, PublicMenuCache],
+  exports: [MenuItemsService, MenuVersions, PublicMenuCache, PublicMenuRateLimit],
 })
 export class MenuModule {}

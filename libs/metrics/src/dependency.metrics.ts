@@ -1,8 +1,19 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { JobQueue, QUEUES } from '@coffee/queue';
+import { JobQueue, QUEUES, type QueueName } from '@coffee/queue';
 import { MetricsService } from './metrics.service';
+
+/** A scrape must not wait on a Redis that is reconnecting. */
+const DEPTH_READ_TIMEOUT_MS = 1000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 interface Mysql2PoolInternals {
   _allConnections?: { length: number };
@@ -35,16 +46,41 @@ export class DependencyMetrics implements OnModuleInit {
       ['state'],
     );
 
+    // Every queue always has a value: the last one read, flagged stale when the
+    // latest read failed or took too long, so a dashboard never loses the series.
+    // prom-client collects all metrics of a scrape concurrently: both gauges
+    // wait for the one read of that scrape.
+    const depth = Object.fromEntries(QUEUES.map((name) => [name, 0])) as Record<QueueName, number>;
+    let stale = true;
+    let reading: Promise<void> | undefined;
+    const read = (): Promise<void> =>
+      (reading ??= withTimeout(this.queue.depth(), DEPTH_READ_TIMEOUT_MS)
+        .then(
+          (read) => {
+            Object.assign(depth, read);
+            stale = false;
+          },
+          () => {
+            // Redis away or slow: readiness reports the outage.
+            stale = true;
+          },
+        )
+        .finally(() => (reading = undefined)));
     this.metrics.gauge(
       'queue_depth',
-      'Jobs waiting or delayed per queue',
+      'Jobs waiting or delayed per queue (the last value read; see queue_depth_stale)',
       async (gauge) => {
-        try {
-          const depth = await this.queue.depth();
-          for (const name of QUEUES) gauge.set({ queue: name }, depth[name]);
-        } catch {
-          // Redis away: the gauge keeps its last value; readiness reports the outage.
-        }
+        await read();
+        for (const name of QUEUES) gauge.set({ queue: name }, depth[name]);
+      },
+      ['queue'],
+    );
+    this.metrics.gauge(
+      'queue_depth_stale',
+      '1 while queue_depth shows an older value because the latest read failed',
+      async (gauge) => {
+        await read();
+        for (const name of QUEUES) gauge.set({ queue: name }, stale ? 1 : 0);
       },
       ['queue'],
     );

@@ -12,7 +12,11 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Prometheus scrape endpoint; protected by `METRICS_TOKEN` when one is set. */
+/**
+ * Prometheus scrape endpoint, protected by `METRICS_TOKEN`. Without one it is
+ * open only in development and test: elsewhere it answers 401, since route
+ * names, pool sizes and queue depths describe the deployment to anyone.
+ */
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
@@ -25,7 +29,7 @@ export class MetricsController {
   @Get()
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const token = this.config.metricsToken;
-    if (token && !sameSecret(authorization ?? '', `Bearer ${token}`)) {
+    if (token ? !sameSecret(authorization ?? '', `Bearer ${token}`) : this.config.isProduction) {
       throw AppError.unauthenticated('A valid metrics token is required');
     }
     const { contentType, body } = await this.metrics.render();

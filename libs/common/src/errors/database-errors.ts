@@ -18,3 +18,54 @@ export async function uniqueOr<T>(write: () => Promise<T>, conflict: () => Error
     throw error;
   }
 }
+
+/** Quoted SQL literals: what a driver message or an inlined query shows of the row's values. */
+const SQL_LITERALS = /'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"/g;
+
+/** Replaces every quoted literal with `?`, so a message or query keeps its shape but not its values. */
+export function withoutSqlLiterals(text: string): string {
+  return text.replace(SQL_LITERALS, '?');
+}
+
+interface DriverErrorFields {
+  type?: unknown;
+  message?: unknown;
+  stack?: unknown;
+  code?: unknown;
+  errno?: unknown;
+  sqlState?: unknown;
+  query?: unknown;
+  driverError?: unknown;
+  sql?: unknown;
+  sqlMessage?: unknown;
+  parameters?: unknown;
+}
+
+/**
+ * A TypeORM QueryFailedError or a raw mysql2/SQLite driver error, either the
+ * error itself or pino's serialized copy of it (which keeps every own field).
+ */
+export function isDatabaseError(error: unknown): error is DriverErrorFields & object {
+  if (!error || typeof error !== 'object') return false;
+  return ['driverError', 'parameters', 'sql', 'sqlMessage'].some((field) => field in error);
+}
+
+/**
+ * What a log line may show of a database error: its kind, codes and the
+ * statement's shape. Never the bound parameters (password hashes, emails,
+ * tokens) nor the literals a driver message or an inlined statement quotes
+ * ("Duplicate entry 'a@b.c'"). TypeORM copies the driver's fields (`sql`,
+ * `sqlMessage`) onto its error, so this is a whitelist rather than a deletion.
+ */
+export function databaseErrorForLog(error: DriverErrorFields & object): Record<string, unknown> {
+  const text = (value: unknown) => (typeof value === 'string' ? withoutSqlLiterals(value) : undefined);
+  return {
+    type: typeof error.type === 'string' ? error.type : error.constructor.name,
+    message: text(error.message),
+    stack: text(error.stack),
+    code: error.code,
+    errno: error.errno,
+    sqlState: error.sqlState,
+    query: text(error.query),
+  };
+}

@@ -57,8 +57,11 @@ export function installEarlyAnswers(fastify: FastifyInstance, securityHeaders: R
     };
     try {
       const result: unknown = request.routeOptions.handler.call(this, request, reply);
-      if (result instanceof Promise) result.then(settle, (error: unknown) => void reply.send(error));
-      else settle(result);
+      if (result instanceof Promise) {
+        // Counted until it settles: it may still use the database after its client left.
+        const release = this.inFlight?.hold();
+        result.then(settle, (error: unknown) => void reply.send(error)).finally(release);
+      } else settle(result);
     } catch (error) {
       void reply.send(error);
     }

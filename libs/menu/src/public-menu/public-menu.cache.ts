@@ -26,6 +26,15 @@ export const REVALIDATE_MS = 250;
 /** Without Redis answers, a local copy is still trusted this long. */
 const OFFLINE_MAX_AGE_MS = 1000;
 const MAX_LOCAL_ENTRIES = 10_000;
+/**
+ * Unknown slugs are remembered this long, in their own bounded map: a random
+ * slug costs one database query per period, and a flood of them never pushes
+ * real menus out of the local cache. A restaurant created under a slug that
+ * was just asked for shows after at most this long.
+ */
+export const UNKNOWN_SLUG_TTL_MS = 10_000;
+const MAX_UNKNOWN_SLUGS = 10_000;
+const MISSING: RenderedMenu = { body: null, etag: '"missing"' };
 /** Shared rendered copies expire on their own; versioned keys make stale ones unreachable anyway. */
 const SHARED_TTL_SECONDS = 3600;
 
@@ -41,7 +50,9 @@ const SHARED_TTL_SECONDS = 3600;
 export class PublicMenuCache {
   private readonly logger = new Logger(PublicMenuCache.name);
   private readonly local = new Map<string, LocalEntry>();
-  private readonly inflight = new Map<string, Promise<LocalEntry>>();
+  private readonly inflight = new Map<string, Promise<RenderedMenu>>();
+  /** Slug → when it stops being known as unknown (insertion order is age order). */
+  private readonly unknown = new Map<string, number>();
   private lastFailureLog = 0;
 
   constructor(
@@ -59,6 +70,7 @@ export class PublicMenuCache {
   async get(slug: string): Promise<RenderedMenu> {
     const fresh = this.fresh(slug);
     if (fresh) return fresh;
+    if (this.knownUnknown(slug)) return MISSING;
     const entry = this.local.get(slug);
     const running = this.inflight.get(slug);
     if (running) return running;
@@ -67,11 +79,14 @@ export class PublicMenuCache {
     return work;
   }
 
-  private async revalidate(slug: string, previous: LocalEntry | undefined): Promise<LocalEntry> {
+  private async revalidate(slug: string, previous: LocalEntry | undefined): Promise<RenderedMenu> {
     const now = Date.now();
-    const restaurantId = previous?.restaurantId ?? (await this.restaurants.findBySlug(slug))?.id ?? null;
-    if (!restaurantId)
-      return this.remember(slug, { restaurantId: null, version: null, ...render(null), checkedAt: now, builtAt: now });
+    const restaurantId = previous?.restaurantId ?? (await this.restaurants.findBySlug(slug))?.id;
+    if (!restaurantId) {
+      if (this.unknown.size >= MAX_UNKNOWN_SLUGS) this.unknown.delete(this.unknown.keys().next().value ?? slug);
+      this.unknown.set(slug, now + UNKNOWN_SLUG_TTL_MS);
+      return MISSING;
+    }
 
     let version: string | null = null;
     try {
@@ -90,8 +105,16 @@ export class PublicMenuCache {
     return this.remember(slug, { restaurantId, version, ...rendered, checkedAt: now, builtAt: now });
   }
 
+  private knownUnknown(slug: string): boolean {
+    const until = this.unknown.get(slug);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.unknown.delete(slug);
+    return false;
+  }
+
   private remember(slug: string, entry: LocalEntry): LocalEntry {
-    // Random slugs must not grow this map without bound.
+    // Only real restaurants get here (unknown slugs have their own map); still bounded.
     if (this.local.size >= MAX_LOCAL_ENTRIES && !this.local.has(slug)) this.local.clear();
     this.local.set(slug, entry);
     return entry;
@@ -132,7 +155,7 @@ export class PublicMenuCache {
 }
 
 function render(menu: object | null): RenderedMenu {
-  if (!menu) return { body: null, etag: '"missing"' };
+  if (!menu) return MISSING;
   const body = JSON.stringify(menu);
   return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
 }

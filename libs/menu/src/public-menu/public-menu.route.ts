@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, sendProblem } from '@coffee/common';
 import type { PublicMenuCache, RenderedMenu } from './public-menu.cache';
+import type { PublicMenuRateLimit } from './public-menu.rate-limit';
 
 /** Mounted on Fastify directly; the Nest middlewares (request logs, CLS) skip it, see FASTIFY_ONLY_ROUTES. */
 export const PUBLIC_MENU_ROUTE = '/api/v1/public/restaurants/:slug/menu';
@@ -14,13 +15,19 @@ const SLUG = /^[a-z0-9-]{3,63}$/;
  * Fastify route answered from the first request hook (`answerEarly`, see
  * installEarlyAnswers): CORS, request ids, security headers and metrics still apply.
  */
-export function registerPublicMenuRoute(fastify: FastifyInstance, cache: PublicMenuCache): void {
+export function registerPublicMenuRoute(
+  fastify: FastifyInstance,
+  cache: PublicMenuCache,
+  rateLimit: PublicMenuRateLimit,
+): void {
   fastify.get<{ Params: { slug: string } }>(
     PUBLIC_MENU_ROUTE,
     { config: { answerEarly: true } },
     async (request, reply) => {
       const { slug } = request.params;
       try {
+        const retryAfterSeconds = rateLimit.hit(request.ip, reply);
+        if (retryAfterSeconds > 0) return sendProblem(request, reply, AppError.rateLimited(retryAfterSeconds));
         if (!SLUG.test(slug)) return sendProblem(request, reply, AppError.notFound('Restaurant'));
         // A local copy revalidated in the last REVALIDATE_MS answers without waiting.
         return sendMenu(request, reply, cache.fresh(slug) ?? (await cache.get(slug)));
@@ -55,6 +62,11 @@ export const PUBLIC_MENU_OPENAPI = {
       '304': { description: 'Not modified (If-None-Match matched)' },
       '404': {
         description: '`NOT_FOUND` — unknown or suspended restaurant',
+        content: { 'application/problem+json': {} },
+      },
+      '429': {
+        description:
+          '`RATE_LIMITED` — more than PUBLIC_MENU_RATE_LIMIT requests from this IP this minute; see `Retry-After`',
         content: { 'application/problem+json': {} },
       },
       '500': { description: '`INTERNAL`', content: { 'application/problem+json': {} } },
