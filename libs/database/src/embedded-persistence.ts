@@ -1,4 +1,4 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
 import type { AfterQueryEvent } from 'typeorm/subscriber/event/QueryEvent.js';
@@ -10,11 +10,11 @@ const READ_ONLY = /^\s*(select|pragma|explain|with)\b/i;
 
 /**
  * Saves the embedded SQLite database to its file shortly after committed
- * writes, batching bursts into one write, and once more on shutdown. A save is
+ * writes, batching bursts into one write, and once more when it closes. A save is
  * never taken inside an open transaction (sql.js export would end it).
  */
 @Injectable()
-export class EmbeddedDatabasePersistence implements OnModuleInit, BeforeApplicationShutdown, EntitySubscriberInterface {
+export class EmbeddedDatabasePersistence implements OnModuleInit, EntitySubscriberInterface {
   private readonly logger = new Logger(EmbeddedDatabasePersistence.name);
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
@@ -24,6 +24,17 @@ export class EmbeddedDatabasePersistence implements OnModuleInit, BeforeApplicat
   async onModuleInit(): Promise<void> {
     if (this.dataSource.options.type !== 'sqljs') return;
     this.dataSource.subscribers.push(this);
+    // The last save runs when the DataSource closes, whoever closes it. No Nest
+    // shutdown hook fits: `beforeApplicationShutdown` runs before the HTTP
+    // server drains (handlers still finishing commit after it), and TypeORM's
+    // module destroys the DataSource in `onApplicationShutdown` before this
+    // module's own hook would run.
+    const destroy = this.dataSource.destroy.bind(this.dataSource);
+    this.dataSource.destroy = async (): Promise<void> => {
+      clearTimeout(this.timer);
+      await this.flush();
+      await destroy();
+    };
     // Migrations may have just run, before this subscriber could see them.
     this.dirty = true;
     await this.flush();
@@ -37,11 +48,6 @@ export class EmbeddedDatabasePersistence implements OnModuleInit, BeforeApplicat
 
   afterTransactionCommit(_event: TransactionCommitEvent): void {
     if (this.dirty) this.schedule();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.flush();
   }
 
   /** Writes the database file now if anything changed since the last save. */
