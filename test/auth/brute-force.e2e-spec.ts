@@ -48,7 +48,7 @@ describe('auth: exact per-IP limits for sign-in, failed authentication, CSRF and
   let cafe: SeededRestaurant;
 
   beforeAll(async () => {
-    api = await startTestApi({ LOGIN_IP_MAX_FAILURES: '3', TRUST_PROXY: 'true' });
+    api = await startTestApi({ LOGIN_IP_MAX_FAILURES: '3', AUTH_FAILURE_IP_LIMIT: '3', TRUST_PROXY: '1' });
     cafe = await seedRestaurant(api.app);
   });
 

@@ -308,7 +308,7 @@ describe('auth: per-IP sign-in throttle', () => {
   let cafe: SeededRestaurant;
 
   beforeAll(async () => {
-    api = await startTestApi({ LOGIN_IP_MAX_FAILURES: '3', TRUST_PROXY: 'true' });
+    api = await startTestApi({ LOGIN_IP_MAX_FAILURES: '3', TRUST_PROXY: '1' });
     cafe = await seedRestaurant(api.app);
   });
 

@@ -27,6 +27,7 @@ export function baseEnv(): Record<string, string> {
     CORS_ORIGINS: 'https://admin.example.test',
     // Suites run in parallel from one IP and share Redis; the throttle test lowers this on its own app.
     LOGIN_IP_MAX_FAILURES: '100000',
+    AUTH_FAILURE_IP_LIMIT: '100000',
     SYSADMIN_EMAIL: SYSADMIN.email,
     SYSADMIN_PASSWORD: SYSADMIN.password,
   };

@@ -98,9 +98,16 @@ describe('validateEnvironment', () => {
           JWT_SECRET: 'short',
           CORS_ORIGINS: '*',
           COOKIE_SECURE: 'false',
-          TRUST_PROXY: 'true',
         }),
       ).toEqual([]);
+    });
+
+    it('allows TRUST_PROXY=true only in development', () => {
+      expect(problemsOf({ NODE_ENV: 'development', TRUST_PROXY: 'true' })).toEqual([]);
+      expect(problemsOf({ NODE_ENV: 'test', TRUST_PROXY: 'true' })).toEqual([
+        "TRUST_PROXY=true is not allowed in test; give the proxies' hop count or addresses/CIDRs",
+      ]);
+      expect(problemsOf({ NODE_ENV: 'test', TRUST_PROXY: '1' })).toEqual([]);
     });
 
     it('refuses TRUST_PROXY=true, which lets every client choose its IP', () => {

@@ -206,6 +206,11 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  AUTH_FAILURE_IP_LIMIT = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   THROTTLE_LIMIT = 1200;
 
   @Transform(toInt)
@@ -280,9 +285,6 @@ function productionProblems(env: EnvironmentVariables): string[] {
   if (env.CORS_ORIGINS.split(',').some((origin) => origin.trim() === '*'))
     problems.push(`CORS_ORIGINS must list origins explicitly ${where}, not "*"`);
   if (env.COOKIE_SECURE === 'false') problems.push(`COOKIE_SECURE=false is not allowed ${where}`);
-  // `true` believes any X-Forwarded-For, so every client could pick its own IP (and per-IP limit).
-  if (env.TRUST_PROXY.trim() === 'true')
-    problems.push(`TRUST_PROXY=true is not allowed ${where}; give the proxies' hop count or addresses/CIDRs`);
   return problems;
 }
 
@@ -301,6 +303,10 @@ export function validateEnvironment(raw: RawEnv): EnvironmentVariables {
   }
   const trustProxy = trustProxyProblem(env.TRUST_PROXY);
   if (trustProxy) problems.push(trustProxy);
+  // `true` believes any X-Forwarded-For, so every client could pick its own IP (and per-IP limits):
+  // acceptable only on a developer's machine.
+  if (env.TRUST_PROXY.trim() === 'true' && env.NODE_ENV !== 'development')
+    problems.push(`TRUST_PROXY=true is not allowed in ${env.NODE_ENV}; give the proxies' hop count or addresses/CIDRs`);
   if (problems.length === 0 && isProductionLike(env.NODE_ENV)) problems.push(...productionProblems(env));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;

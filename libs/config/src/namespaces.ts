@@ -141,6 +141,7 @@ export function authConfigFrom(env: EnvironmentVariables) {
     sysadminEmail: env.SYSADMIN_EMAIL ?? null,
     loginIpMaxFailures: env.LOGIN_IP_MAX_FAILURES,
     loginIpWindowMs: env.LOGIN_IP_WINDOW_SECONDS * 1000,
+    authFailureIpLimit: env.AUTH_FAILURE_IP_LIMIT,
     throttleLimit: env.THROTTLE_LIMIT,
     throttleTtlMs: env.THROTTLE_TTL_SECONDS * 1000,
     sysadminPassword: env.SYSADMIN_PASSWORD ?? null,

@@ -64,7 +64,7 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
   };
   const env = validateEnvironment({
     CORS_ORIGINS: 'https://spa.test',
-    LOGIN_IP_MAX_FAILURES: String(options.maxFailures ?? 1000),
+    AUTH_FAILURE_IP_LIMIT: String(options.maxFailures ?? 1000),
   });
   const failures = new AuthFailureLimit(
     new HitCounter(null, redisConfigFrom(env)),

@@ -7,9 +7,11 @@ import { HitCounter } from './hit-counter';
 
 /**
  * Per-IP budget for requests that fail authentication (401) or CSRF (403),
- * so guessing tokens or API keys is as limited as guessing passwords. It has
- * the sign-in limit's size (`LOGIN_IP_MAX_FAILURES` per `LOGIN_IP_WINDOW_SECONDS`)
- * on a counter of its own, shared by every instance through Redis.
+ * so a flood of made-up tokens or API keys costs its sender, not the database:
+ * `AUTH_FAILURE_IP_LIMIT` per `LOGIN_IP_WINDOW_SECONDS`, on a counter of its
+ * own shared by every instance through Redis. Far larger than the sign-in
+ * limit: a guessed JWT or key never succeeds (HMAC, 256 random bits), and an
+ * office behind one NAT address legitimately produces many expired sessions.
  *
  * Past the budget the failure answers 429, and this instance remembers the IP
  * until the window ends so its later requests to protected routes are refused
@@ -58,7 +60,7 @@ export class AuthFailureLimit {
   private async record(ip: string, failure: AppError): Promise<AppError> {
     try {
       const { count, resetMs } = await this.counter.hit(`auth-failures:${ip}`, this.config.loginIpWindowMs);
-      if (count <= this.config.loginIpMaxFailures) return failure;
+      if (count <= this.config.authFailureIpLimit) return failure;
       this.block(ip, resetMs);
       return AppError.rateLimited(resetMs / 1000);
     } catch (error) {
