@@ -67,12 +67,18 @@ export async function startApi(extraEnv = {}) {
       : { SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'coffee-bench-')), 'bench.sqlite') }),
     ...extraEnv,
   };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  return startServer([join(ROOT, 'dist/apps/api/src/main.js')], env, port, '/health/live');
+}
+
+/**
+ * Runs `node <args>` as a server on `port` and resolves once `readyPath`
+ * answers: `{ child, url, stop }`, where `stop()` sends SIGTERM and waits for
+ * the exit.
+ */
+export async function startServer(args, env, port, readyPath) {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/health/live`);
+  await waitForHttp(`${url}${readyPath}`);
   return {
     child,
     url,

@@ -3,8 +3,7 @@
 // session check, tenant, role, validation, mapping) next to a bare Fastify +
 // mysql2 route that checks the same JWT and runs the same three queries.
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { compare, freePort, json, load, login, pin, report, ROOT, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
+import { compare, freePort, json, load, login, pin, report, ROOT, startApi, startServer, SYSADMIN } from './lib.mjs';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -50,21 +49,12 @@ async function seed(url) {
 
 async function startBare() {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${ROOT}scripts/bench/bare-orders-list.cjs`], {
-    env: { ...process.env, PORT: String(port), JWT_SECRET },
-    stdio: 'inherit',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/ready`);
-  return {
-    child,
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+  return startServer(
+    [`${ROOT}scripts/bench/bare-orders-list.cjs`],
+    { ...process.env, PORT: String(port), JWT_SECRET },
+    port,
+    '/ready',
+  );
 }
 
 const api = await startApi({ JWT_SECRET });

@@ -3,8 +3,7 @@
 // order + lines + history, one transaction) at 32 concurrent clients, next to a
 // bare Fastify + mysql2 route inserting the same rows in one transaction.
 import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { compare, freePort, json, login, pin, report, ROOT, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
+import { compare, freePort, json, login, pin, report, ROOT, startApi, startServer, SYSADMIN } from './lib.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -73,26 +72,17 @@ async function seed(url) {
 
 async function startBare(restaurantId, items) {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${ROOT}scripts/bench/bare-placement.cjs`], {
-    env: {
+  return startServer(
+    [`${ROOT}scripts/bench/bare-placement.cjs`],
+    {
       ...process.env,
       PORT: String(port),
       RESTAURANT_ID: restaurantId,
       ITEMS: JSON.stringify(items.map(({ id, name, price }) => ({ id, name, price }))),
     },
-    stdio: 'inherit',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/ready`);
-  return {
-    child,
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+    port,
+    '/ready',
+  );
 }
 
 const api = await startApi();

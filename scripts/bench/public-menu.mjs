@@ -1,11 +1,10 @@
 // npm run bench -- public-menu
 // The cached public menu next to a bare Fastify route that returns the same
 // menu as a pre-serialized string, in the same run, on the same machine.
-import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compare, freePort, json, load, login, pin, report, startApi, SYSADMIN, waitForHttp } from './lib.mjs';
+import { compare, freePort, json, load, login, pin, report, startApi, startServer, SYSADMIN } from './lib.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -67,18 +66,8 @@ async function startBare(body) {
     const body = require('node:fs').readFileSync(${JSON.stringify(join(dir, 'menu.json'))}, 'utf8');
     fastify.get('/menu', (req, reply) => { reply.header('content-type', 'application/json; charset=utf-8').send(body); });
     fastify.listen({ port: ${port}, host: '127.0.0.1' });`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: 'inherit' });
-  const url = `http://127.0.0.1:${port}/menu`;
-  await waitForHttp(url);
-  return {
-    child,
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+  const server = await startServer(['-e', source], process.env, port, '/menu');
+  return { ...server, url: `${server.url}/menu` };
 }
 
 if (process.argv[1]?.endsWith('run.mjs') || process.argv[1]?.endsWith('public-menu.mjs')) await main();
