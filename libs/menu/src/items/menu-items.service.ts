@@ -161,7 +161,7 @@ export class MenuItemsService {
   private async assertWithinPlan(tx: TransactionScope): Promise<void> {
     const limit = await this.limits.limitFor(tx, 'menuItems');
     if (limit === null) return;
-    await this.restaurants.lockForUpdate(tx.manager, tx.restaurantId);
+    await this.restaurants.lockForUpdate(tx);
     if ((await this.items.countLive(tx)) >= limit) {
       throw new AppError('PLAN_LIMIT_REACHED', `Your plan allows ${limit} menu items`);
     }
