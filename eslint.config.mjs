@@ -47,6 +47,27 @@ export default tseslint.config(
     },
   },
   {
+    // A tenant scope comes from verified credentials (RequestContext.scope(), scopeOf(principal)); only these
+    // trusted places make one from a bare restaurant id. A new one (say, a job iterating restaurants) is added here.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: [
+      '**/*.spec.ts',
+      'libs/database/src/tenant-scope.ts',
+      'libs/tenancy/src/request-context.ts',
+      'libs/sysadmin/src/sysadmin-restaurants.service.ts',
+      'libs/menu/src/public-menu/public-menu.builder.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='trustedTenantScope']",
+          message: 'Take the scope from RequestContext.scope() or scopeOf(principal); see TenantScope.',
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/config/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { TransactionRunner } from '@coffee/database';
+import { TransactionRunner, trustedTenantScope, withManager } from '@coffee/database';
 import { RestaurantRepository, type RestaurantEntity } from '@coffee/tenancy';
 import { UsersService, type UserResponse } from '@coffee/users';
 
@@ -36,7 +36,7 @@ export async function seedRestaurant(
       },
       manager,
     );
-    const owner = await app.get(UsersService).createOwner(manager, restaurant.id, {
+    const owner = await app.get(UsersService).createOwner(withManager(trustedTenantScope(restaurant.id), manager), {
       email: uniqueEmail('owner'),
       name: 'Olivia Owner',
       password: TEST_PASSWORD,

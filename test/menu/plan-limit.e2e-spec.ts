@@ -1,3 +1,4 @@
+import type { TenantScope } from '@coffee/database';
 import { PlanLimits, type LimitedResource } from '@coffee/tenancy';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
 import { BrowserSession } from '../support/session';
@@ -5,7 +6,7 @@ import { startTestApi, type TestApi } from '../support/test-app';
 
 /** A plan allowing 3 menu items, standing in for the subscriptions library. */
 class ThreeItemsPlan extends PlanLimits {
-  limitFor(_restaurantId: string, resource: LimitedResource): Promise<number | null> {
+  limitFor(_scope: TenantScope, resource: LimitedResource): Promise<number | null> {
     return Promise.resolve(resource === 'menuItems' ? 3 : null);
   }
 }

@@ -8,4 +8,5 @@ export * from './naming.strategy';
 export * from './transactions';
 export * from './typeorm-logger';
 export * from './soft-delete';
+export * from './tenant-scope';
 export * from './money';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, LessThan, type EntityManager, type Repository } from 'typeorm';
+import { In, LessThan, type Repository } from 'typeorm';
 import { isUniqueViolation } from '@coffee/common';
-import { newId } from '@coffee/database';
+import { newId, repositoryIn, type TenantScope, type TransactionScope } from '@coffee/database';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
+/** Idempotency keys of one restaurant: every method but the purge takes the tenant scope first. */
 @Injectable()
 export class IdempotencyKeyRepository {
   constructor(@InjectRepository(IdempotencyKeyEntity) private readonly keys: Repository<IdempotencyKeyEntity>) {}
@@ -15,18 +16,12 @@ export class IdempotencyKeyRepository {
    * transaction ends, then gets the clash: returns false, and the caller reads
    * the stored answer with {@link find}.
    */
-  async claim(
-    manager: EntityManager,
-    restaurantId: string,
-    key: string,
-    requestHash: string,
-    ttlMs: number,
-  ): Promise<string | false> {
+  async claim(scope: TransactionScope, key: string, requestHash: string, ttlMs: number): Promise<string | false> {
     const id = newId();
     try {
-      await manager.getRepository(IdempotencyKeyEntity).insert({
+      await scope.manager.getRepository(IdempotencyKeyEntity).insert({
         id,
-        restaurantId,
+        restaurantId: scope.restaurantId,
         key,
         requestHash,
         status: 'in_progress',
@@ -41,15 +36,15 @@ export class IdempotencyKeyRepository {
     }
   }
 
-  async complete(manager: EntityManager, id: string, responseStatus: number, responseBody: string): Promise<void> {
-    await manager
+  async complete(scope: TransactionScope, id: string, responseStatus: number, responseBody: string): Promise<void> {
+    await scope.manager
       .getRepository(IdempotencyKeyEntity)
-      .update({ id }, { status: 'completed', responseStatus, responseBody });
+      .update({ restaurantId: scope.restaurantId, id }, { status: 'completed', responseStatus, responseBody });
   }
 
-  /** Pass the transaction's manager when inside one: a second pooled connection per request can starve the pool. */
-  find(restaurantId: string, key: string, manager?: EntityManager): Promise<IdempotencyKeyEntity | null> {
-    return (manager?.getRepository(IdempotencyKeyEntity) ?? this.keys).findOneBy({ restaurantId, key });
+  /** Give the scope the transaction's manager when inside one: a second pooled connection per request can starve the pool. */
+  find(scope: TenantScope, key: string): Promise<IdempotencyKeyEntity | null> {
+    return repositoryIn(scope, IdempotencyKeyEntity, this.keys).findOneBy({ restaurantId: scope.restaurantId, key });
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError } from '@coffee/common';
-import { TransactionRunner } from '@coffee/database';
-import type { TenantPrincipal } from '@coffee/tenancy';
+import { TransactionRunner, withManager } from '@coffee/database';
+import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import { assertTransition } from './domain/order-status';
 import { orderTotalsError, withTip } from './domain/pricing';
 import type { ChangeStatusDto, OrderResponse } from './dto/order.dto';
@@ -23,9 +23,10 @@ export class ChangeOrderStatusUseCase {
   ) {}
 
   async execute(principal: TenantPrincipal, id: string, dto: ChangeStatusDto): Promise<OrderResponse> {
-    const restaurantId = principal.restaurantId;
+    const scope = scopeOf(principal);
     const response = await this.transactions.run(async (manager) => {
-      const order = await this.orders.find(restaurantId, id, manager);
+      const tx = withManager(scope, manager);
+      const order = await this.orders.find(tx, id);
       if (!order) throw AppError.notFound('Order');
       assertTransition(order.status, dto.status, order.type);
       const patch: Partial<OrderEntity> = { status: dto.status };
@@ -53,23 +54,22 @@ export class ChangeOrderStatusUseCase {
           },
         ]);
       }
-      if (!(await this.orders.updateIfCurrent(manager, restaurantId, id, order.status, dto.version, patch))) {
+      if (!(await this.orders.updateIfCurrent(tx, id, order.status, dto.version, patch))) {
         throw AppError.conflict('The order was changed by someone else; reload it and try again');
       }
-      await this.orders.appendHistory(manager, {
-        restaurantId,
+      await this.orders.appendHistory(tx, {
         orderId: id,
         fromStatus: order.status,
         toStatus: dto.status,
         changedBy: principal.userId ?? principal.apiKeyId,
         reason: dto.reason ?? null,
       });
-      const updated = await this.orders.find(restaurantId, id, manager);
-      const lines = (await this.orders.linesOf(restaurantId, [id], manager)).get(id) ?? [];
+      const updated = await this.orders.find(tx, id);
+      const lines = (await this.orders.linesOf(tx, [id])).get(id) ?? [];
       return toOrderResponse(updated!, lines);
     });
     this.events.emit('order.status_changed', {
-      restaurantId,
+      restaurantId: scope.restaurantId,
       orderId: id,
       status: response.status,
     } satisfies OrderEvent);

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { In, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { isUniqueViolation } from '@coffee/common';
-import { isMysql, newId } from '@coffee/database';
+import { isMysql, newId, repositoryIn, type TenantScope, type TransactionScope } from '@coffee/database';
 import { MetricsService } from '@coffee/metrics';
 import type { OrderStatus, OrderType } from './domain/order-status';
 import {
@@ -34,7 +34,10 @@ export interface OrderCursor {
 /** `DESC` (newest first, the default) or `ASC`, for created_at and then id. */
 export type OrderDirection = 'ASC' | 'DESC';
 
-/** Orders of one restaurant: every method takes the restaurant id first. */
+/**
+ * Orders of one restaurant: every method takes the tenant scope first; the
+ * writes of placing and moving an order take a TransactionScope.
+ */
 @Injectable()
 export class OrderRepository {
   private readonly logger = new Logger(OrderRepository.name);
@@ -59,12 +62,13 @@ export class OrderRepository {
    * from here to commit runs with that lock held, so on MySQL the new value
    * comes back with the UPDATE (`LAST_INSERT_ID(expr)`) instead of a SELECT.
    */
-  async nextNumber(manager: EntityManager, restaurantId: string, businessDate: string): Promise<number> {
+  async nextNumber(scope: TransactionScope, businessDate: string): Promise<number> {
+    const { manager, restaurantId } = scope;
     const counters = manager.getRepository(OrderCounterEntity);
     for (let attempt = 0; attempt < 3; attempt++) {
       const number = isMysql(manager)
-        ? await this.bumpReturning(manager, restaurantId, businessDate)
-        : await this.bump(manager, restaurantId, businessDate);
+        ? await this.bumpReturning(scope, businessDate)
+        : await this.bump(scope, businessDate);
       if (number !== null) return number;
       try {
         await counters.insert({ restaurantId, businessDate, lastNumber: 1 });
@@ -77,8 +81,7 @@ export class OrderRepository {
   }
 
   private async bumpReturning(
-    manager: EntityManager,
-    restaurantId: string,
+    { manager, restaurantId }: TransactionScope,
     businessDate: string,
   ): Promise<number | null> {
     const header: { affectedRows: number; insertId: number | string } = await manager.query(
@@ -88,7 +91,7 @@ export class OrderRepository {
     return header.affectedRows === 1 ? Number(header.insertId) : null;
   }
 
-  private async bump(manager: EntityManager, restaurantId: string, businessDate: string): Promise<number | null> {
+  private async bump({ manager, restaurantId }: TransactionScope, businessDate: string): Promise<number | null> {
     const bumped = await manager
       .createQueryBuilder()
       .update(OrderCounterEntity)
@@ -100,35 +103,32 @@ export class OrderRepository {
     return row.lastNumber;
   }
 
-  async insert(manager: EntityManager, order: NewOrder, lines: NewOrderLine[]): Promise<void> {
-    await manager.getRepository(OrderEntity).insert(order);
-    await manager.getRepository(OrderLineEntity).insert(lines);
+  /** The order and its lines belong to the scope's restaurant, whatever `restaurantId` they carry. */
+  async insert(scope: TransactionScope, order: NewOrder, lines: NewOrderLine[]): Promise<void> {
+    const { manager, restaurantId } = scope;
+    await manager.getRepository(OrderEntity).insert({ ...order, restaurantId });
+    await manager.getRepository(OrderLineEntity).insert(lines.map((line) => ({ ...line, restaurantId })));
   }
 
   async appendHistory(
-    manager: EntityManager,
-    change: Pick<
-      OrderStatusChangeEntity,
-      'restaurantId' | 'orderId' | 'fromStatus' | 'toStatus' | 'changedBy' | 'reason'
-    >,
+    scope: TransactionScope,
+    change: Pick<OrderStatusChangeEntity, 'orderId' | 'fromStatus' | 'toStatus' | 'changedBy' | 'reason'>,
   ): Promise<void> {
-    await manager.getRepository(OrderStatusChangeEntity).insert({ id: newId(), ...change });
+    await scope.manager
+      .getRepository(OrderStatusChangeEntity)
+      .insert({ id: newId(), restaurantId: scope.restaurantId, ...change });
   }
 
-  find(restaurantId: string, id: string, manager?: EntityManager): Promise<OrderEntity | null> {
-    return (manager?.getRepository(OrderEntity) ?? this.orders).findOneBy({ restaurantId, id });
+  find(scope: TenantScope, id: string): Promise<OrderEntity | null> {
+    return repositoryIn(scope, OrderEntity, this.orders).findOneBy({ restaurantId: scope.restaurantId, id });
   }
 
   /** Lines of many orders in one query, in order. */
-  async linesOf(
-    restaurantId: string,
-    orderIds: string[],
-    manager?: EntityManager,
-  ): Promise<Map<string, OrderLineEntity[]>> {
+  async linesOf(scope: TenantScope, orderIds: string[]): Promise<Map<string, OrderLineEntity[]>> {
     const byOrder = new Map<string, OrderLineEntity[]>(orderIds.map((id) => [id, []]));
     if (orderIds.length === 0) return byOrder;
-    const lines = await (manager ?? this.orders.manager).getRepository(OrderLineEntity).find({
-      where: { restaurantId, orderId: In(orderIds) },
+    const lines = await (scope.manager ?? this.orders.manager).getRepository(OrderLineEntity).find({
+      where: { restaurantId: scope.restaurantId, orderId: In(orderIds) },
       order: { orderId: 'ASC', position: 'ASC' },
     });
     for (const line of lines) byOrder.get(line.orderId)?.push(line);
@@ -140,13 +140,13 @@ export class OrderRepository {
    * `version`, when given), so two clerks cannot both move it.
    */
   async updateIfCurrent(
-    manager: EntityManager,
-    restaurantId: string,
+    scope: TransactionScope,
     id: string,
     from: OrderStatus,
     version: number | undefined,
     patch: Partial<OrderEntity>,
   ): Promise<boolean> {
+    const { manager, restaurantId } = scope;
     const query = manager
       .createQueryBuilder()
       .update(OrderEntity)
@@ -157,9 +157,9 @@ export class OrderRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  history(restaurantId: string, orderId: string): Promise<OrderStatusChangeEntity[]> {
-    return this.orders.manager.getRepository(OrderStatusChangeEntity).find({
-      where: { restaurantId, orderId },
+  history(scope: TenantScope, orderId: string): Promise<OrderStatusChangeEntity[]> {
+    return (scope.manager ?? this.orders.manager).getRepository(OrderStatusChangeEntity).find({
+      where: { restaurantId: scope.restaurantId, orderId },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
   }
@@ -177,13 +177,14 @@ export class OrderRepository {
    * directions (InnoDB scans it backwards for DESC).
    */
   async page(
-    restaurantId: string,
+    scope: TenantScope,
     filters: OrderFilters,
     limit: number,
     after: OrderCursor | null,
     offset: number,
     direction: OrderDirection = 'DESC',
   ): Promise<OrderEntity[]> {
+    const { restaurantId } = scope;
     const query = this.orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
     this.applyFilters(query, filters);
     if (after) {
@@ -229,7 +230,8 @@ export class OrderRepository {
    * day instead of counting every order (COUNT(*) over a million orders takes
    * about half a second). Filtered counts use the list indexes.
    */
-  async count(restaurantId: string, filters: OrderFilters): Promise<number> {
+  async count(scope: TenantScope, filters: OrderFilters): Promise<number> {
+    const { restaurantId } = scope;
     if (!hasFilters(filters)) {
       const row = await this.orders.manager
         .getRepository(OrderCounterEntity)
@@ -245,9 +247,9 @@ export class OrderRepository {
   }
 
   /** Open orders, oldest first, for the kitchen display. */
-  open(restaurantId: string, statuses: readonly OrderStatus[]): Promise<OrderEntity[]> {
+  open(scope: TenantScope, statuses: readonly OrderStatus[]): Promise<OrderEntity[]> {
     return this.orders.find({
-      where: { restaurantId, status: In([...statuses]) },
+      where: { restaurantId: scope.restaurantId, status: In([...statuses]) },
       order: { createdAt: 'ASC', id: 'ASC' },
       take: 200,
     });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, parseSort, type FieldError, type Page, type SortSpec } from '@coffee/common';
-import type { TenantPrincipal } from '@coffee/tenancy';
+import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import { OPEN_STATUSES, type OrderStatus } from './domain/order-status';
 import type { ListOrdersQueryDto, OrderResponse } from './dto/order.dto';
 import { toOrderResponse } from './order.mapper';
@@ -52,21 +52,15 @@ export class OrdersService {
     const filters = this.filters(query);
     const { direction } = parseSort(query.sort, ['createdAt'], DEFAULT_SORT);
     const after = query.cursor ? decodeCursor(query.cursor, direction) : null;
-    const rows = await this.orders.page(
-      principal.restaurantId,
-      filters,
-      query.limit + 1,
-      after,
-      query.offset,
-      direction,
-    );
+    const scope = scopeOf(principal);
+    const rows = await this.orders.page(scope, filters, query.limit + 1, after, query.offset, direction);
     const hasMore = rows.length > query.limit;
     const pageRows = rows.slice(0, query.limit);
     const lines = await this.orders.linesOf(
-      principal.restaurantId,
+      scope,
       pageRows.map((order) => order.id),
     );
-    const total = after ? null : await this.orders.count(principal.restaurantId, filters);
+    const total = after ? null : await this.orders.count(scope, filters);
     return {
       items: pageRows.map((order) => toOrderResponse(order, lines.get(order.id) ?? [])),
       meta: {
@@ -80,15 +74,17 @@ export class OrdersService {
   }
 
   async get(principal: TenantPrincipal, id: string): Promise<OrderResponse> {
-    const order = await this.orders.find(principal.restaurantId, id);
+    const scope = scopeOf(principal);
+    const order = await this.orders.find(scope, id);
     if (!order) throw AppError.notFound('Order');
-    const lines = await this.orders.linesOf(principal.restaurantId, [id]);
+    const lines = await this.orders.linesOf(scope, [id]);
     return toOrderResponse(order, lines.get(id) ?? []);
   }
 
   async history(principal: TenantPrincipal, id: string): Promise<{ items: HistoryEntry[] }> {
-    if (!(await this.orders.find(principal.restaurantId, id))) throw AppError.notFound('Order');
-    const changes = await this.orders.history(principal.restaurantId, id);
+    const scope = scopeOf(principal);
+    if (!(await this.orders.find(scope, id))) throw AppError.notFound('Order');
+    const changes = await this.orders.history(scope, id);
     return {
       items: changes.map((change) => ({
         from: change.fromStatus,
@@ -101,9 +97,10 @@ export class OrdersService {
   }
 
   async kitchen(principal: TenantPrincipal): Promise<{ items: OrderResponse[] }> {
-    const open = await this.orders.open(principal.restaurantId, OPEN_STATUSES);
+    const scope = scopeOf(principal);
+    const open = await this.orders.open(scope, OPEN_STATUSES);
     const lines = await this.orders.linesOf(
-      principal.restaurantId,
+      scope,
       open.map((order) => order.id),
     );
     return { items: open.map((order) => toOrderResponse(order, lines.get(order.id) ?? [])) };

@@ -3,12 +3,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EntityManager } from 'typeorm';
 import { AppError, type FieldError } from '@coffee/common';
-import { newId, TransactionRunner } from '@coffee/database';
+import { newId, TransactionRunner, withManager, type TenantScope, type TransactionScope } from '@coffee/database';
 import { IdempotencyKeyRepository } from '@coffee/idempotency';
 import { MenuItemsService } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import { TablesService } from '@coffee/tables';
-import { RestaurantRepository, type TenantPrincipal } from '@coffee/tenancy';
+import { RestaurantRepository, scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import { priceOrder, type MenuEntry } from './domain/order-lines';
 import { businessDate } from './domain/pricing';
 import type { OrderResponse, PlaceOrderDto } from './dto/order.dto';
@@ -76,7 +76,7 @@ export class PlaceOrderUseCase {
     const hash = requestHash(dto);
     // Reads that need no lock happen before the transaction, which then holds one connection only.
     const restaurant = await this.restaurants.findById(principal.restaurantId);
-    const tableError = await this.checkTable(principal.restaurantId, dto);
+    const tableError = await this.checkTable(scopeOf(principal), dto);
     for (let attempt = 1; ; attempt++) {
       try {
         const placed = await this.transactions.run(
@@ -108,10 +108,10 @@ export class PlaceOrderUseCase {
     }
   }
 
-  private async checkTable(restaurantId: string, dto: PlaceOrderDto): Promise<FieldError | null> {
+  private async checkTable(scope: TenantScope, dto: PlaceOrderDto): Promise<FieldError | null> {
     if (dto.type !== 'dine_in') return null;
     if (!dto.tableId) return { field: 'tableId', message: 'tableId is required for dine_in orders' };
-    if (!(await this.tables.findActive(restaurantId, dto.tableId)))
+    if (!(await this.tables.findActive(scope, dto.tableId)))
       return { field: 'tableId', message: 'tableId does not name an active table' };
     return null;
   }
@@ -125,15 +125,12 @@ export class PlaceOrderUseCase {
     timeZone: string,
     tableError: FieldError | null,
   ): Promise<PlacedOrder> {
-    const restaurantId = principal.restaurantId;
-    const keyId = await this.keys.claim(manager, restaurantId, key, hash, KEY_TTL_MS);
-    if (keyId === false) return this.replay(manager, restaurantId, key, hash);
+    const tx = withManager(scopeOf(principal), manager);
+    const restaurantId = tx.restaurantId;
+    const keyId = await this.keys.claim(tx, key, hash, KEY_TTL_MS);
+    if (keyId === false) return this.replay(tx, key, hash);
 
-    const items = await this.menu.findForOrder(
-      restaurantId,
-      [...new Set(dto.items.map((line) => line.menuItemId))],
-      manager,
-    );
+    const items = await this.menu.findForOrder(tx, [...new Set(dto.items.map((line) => line.menuItemId))]);
     const priced = priceOrder(dto.items, new Map<string, MenuEntry>(items.map((entry) => [entry.item.id, entry])));
     const errors = [...(tableError ? [tableError] : []), ...(priced.ok ? [] : priced.errors)];
     if (!priced.ok || errors.length > 0) throw AppError.validation(errors);
@@ -150,7 +147,7 @@ export class PlaceOrderUseCase {
 
     const now = new Date();
     const day = businessDate(now, timeZone);
-    const number = await this.orders.nextNumber(manager, restaurantId, day);
+    const number = await this.orders.nextNumber(tx, day);
     const order: NewOrder = {
       id: orderId,
       // Set here rather than by the database default: millisecond precision on every
@@ -172,9 +169,8 @@ export class PlaceOrderUseCase {
       paidAt: null,
       cancelledAt: null,
     };
-    await this.orders.insert(manager, order, lines);
-    await this.orders.appendHistory(manager, {
-      restaurantId,
+    await this.orders.insert(tx, order, lines);
+    await this.orders.appendHistory(tx, {
       orderId,
       fromStatus: null,
       toStatus: 'pending',
@@ -184,12 +180,12 @@ export class PlaceOrderUseCase {
     // Built from the values just written (timestamps are set here, to the
     // millisecond the columns keep), not read back: the number's lock is held until commit.
     const response = toOrderResponse(order, lines);
-    await this.keys.complete(manager, keyId, 201, JSON.stringify(response));
+    await this.keys.complete(tx, keyId, 201, JSON.stringify(response));
     return { order: response, replayed: false };
   }
 
-  private async replay(manager: EntityManager, restaurantId: string, key: string, hash: string): Promise<PlacedOrder> {
-    const existing = await this.keys.find(restaurantId, key, manager);
+  private async replay(tx: TransactionScope, key: string, hash: string): Promise<PlacedOrder> {
+    const existing = await this.keys.find(tx, key);
     if (!existing) throw AppError.serviceUnavailable('The Idempotency-Key is being released; retry');
     if (existing.requestHash !== hash)
       throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different body');

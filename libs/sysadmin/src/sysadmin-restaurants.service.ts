@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@coffee/database';
+import { TransactionRunner, trustedTenantScope, withManager } from '@coffee/database';
 import { RestaurantRepository } from '@coffee/tenancy';
 import { UsersService } from '@coffee/users';
 import {
@@ -24,7 +24,8 @@ export class SysadminRestaurantsService {
         { name: dto.name, slug: dto.slug, currency: dto.currency, timezone: dto.timezone, planCode: dto.planCode },
         manager,
       );
-      const owner = await this.users.createOwner(manager, restaurant.id, dto.owner);
+      // A trusted source of a tenant scope: the restaurant this transaction has just created.
+      const owner = await this.users.createOwner(withManager(trustedTenantScope(restaurant.id), manager), dto.owner);
       return { restaurant: toRestaurantResponse(restaurant), owner };
     });
   }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { AppError, uniqueOr, type SortSpec } from '@coffee/common';
-import { softDeleteLive } from '@coffee/database';
+import { repositoryIn, softDeleteLive, type TenantScope } from '@coffee/database';
 import { TableEntity } from './table.entity';
 
 export type TableSortField = 'label' | 'createdAt';
@@ -11,31 +11,37 @@ export type TablePatch = Partial<Pick<TableEntity, 'label' | 'seats' | 'isActive
 
 const labelTaken = (): AppError => AppError.conflict('Another table has this label');
 
+/** Tables of one restaurant: every method takes the tenant scope first. */
 @Injectable()
 export class TableRepository {
   constructor(@InjectRepository(TableEntity) private readonly tables: Repository<TableEntity>) {}
 
-  insert(restaurantId: string, data: Pick<TableEntity, 'label' | 'seats' | 'isActive'>): Promise<TableEntity> {
+  private repo(scope: TenantScope): Repository<TableEntity> {
+    return repositoryIn(scope, TableEntity, this.tables);
+  }
+
+  insert(scope: TenantScope, data: Pick<TableEntity, 'label' | 'seats' | 'isActive'>): Promise<TableEntity> {
     const qrToken = randomBytes(32).toString('base64url');
+    const repo = this.repo(scope);
     return uniqueOr(
-      () => this.tables.save(this.tables.create({ ...data, restaurantId, qrToken, alive: 1 })),
+      () => repo.save(repo.create({ ...data, restaurantId: scope.restaurantId, qrToken, alive: 1 })),
       labelTaken,
     );
   }
 
-  findLive(restaurantId: string, id: string): Promise<TableEntity | null> {
-    return this.tables.findOneBy({ restaurantId, id, deletedAt: IsNull() });
+  findLive(scope: TenantScope, id: string): Promise<TableEntity | null> {
+    return this.repo(scope).findOneBy({ restaurantId: scope.restaurantId, id, deletedAt: IsNull() });
   }
 
   list(
-    restaurantId: string,
+    scope: TenantScope,
     filters: { isActive?: boolean },
     sort: SortSpec<TableSortField>,
     page: { limit: number; offset: number },
   ): Promise<[TableEntity[], number]> {
-    return this.tables.findAndCount({
+    return this.repo(scope).findAndCount({
       where: {
-        restaurantId,
+        restaurantId: scope.restaurantId,
         deletedAt: IsNull(),
         ...(filters.isActive !== undefined && { isActive: filters.isActive }),
       },
@@ -45,11 +51,14 @@ export class TableRepository {
     });
   }
 
-  async update(restaurantId: string, id: string, patch: TablePatch): Promise<void> {
-    await uniqueOr(() => this.tables.update({ restaurantId, id, deletedAt: IsNull() }, patch), labelTaken);
+  async update(scope: TenantScope, id: string, patch: TablePatch): Promise<void> {
+    await uniqueOr(
+      () => this.repo(scope).update({ restaurantId: scope.restaurantId, id, deletedAt: IsNull() }, patch),
+      labelTaken,
+    );
   }
 
-  softDelete(restaurantId: string, id: string): Promise<boolean> {
-    return softDeleteLive(this.tables, { restaurantId, id });
+  softDelete(scope: TenantScope, id: string): Promise<boolean> {
+    return softDeleteLive(scope, this.tables, id);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, offsetPage, parseSort, type Page } from '@coffee/common';
-import type { TenantPrincipal } from '@coffee/tenancy';
+import type { TenantScope } from '@coffee/database';
+import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import {
   toTableResponse,
   type CreateTableDto,
@@ -20,7 +21,7 @@ export class TablesService {
   async list(principal: TenantPrincipal, query: ListTablesQueryDto): Promise<Page<TableResponse>> {
     const sort = parseSort(query.sort, SORT_FIELDS, { field: 'label', direction: 'ASC' });
     const [rows, total] = await this.tables.list(
-      principal.restaurantId,
+      scopeOf(principal),
       { ...(query.isActive !== undefined && { isActive: query.isActive }) },
       sort,
       query,
@@ -29,11 +30,11 @@ export class TablesService {
   }
 
   async get(principal: TenantPrincipal, id: string): Promise<TableResponse> {
-    return toTableResponse(await this.require(principal.restaurantId, id));
+    return toTableResponse(await this.require(scopeOf(principal), id));
   }
 
   async create(principal: TenantPrincipal, dto: CreateTableDto): Promise<TableResponse> {
-    const table = await this.tables.insert(principal.restaurantId, {
+    const table = await this.tables.insert(scopeOf(principal), {
       label: dto.label,
       seats: dto.seats ?? 2,
       isActive: dto.isActive ?? true,
@@ -42,25 +43,26 @@ export class TablesService {
   }
 
   async update(principal: TenantPrincipal, id: string, dto: UpdateTableDto): Promise<TableResponse> {
-    await this.require(principal.restaurantId, id);
+    const scope = scopeOf(principal);
+    await this.require(scope, id);
     const patch = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
-    if (Object.keys(patch).length > 0) await this.tables.update(principal.restaurantId, id, patch);
-    return toTableResponse(await this.require(principal.restaurantId, id));
+    if (Object.keys(patch).length > 0) await this.tables.update(scope, id, patch);
+    return toTableResponse(await this.require(scope, id));
   }
 
   /** Soft delete: past orders keep pointing at the table. */
   async remove(principal: TenantPrincipal, id: string): Promise<void> {
-    if (!(await this.tables.softDelete(principal.restaurantId, id))) throw AppError.notFound('Table');
+    if (!(await this.tables.softDelete(scopeOf(principal), id))) throw AppError.notFound('Table');
   }
 
   /** For orders: an active, live table of this restaurant, or null. */
-  async findActive(restaurantId: string, id: string): Promise<TableEntity | null> {
-    const table = await this.tables.findLive(restaurantId, id);
+  async findActive(scope: TenantScope, id: string): Promise<TableEntity | null> {
+    const table = await this.tables.findLive(scope, id);
     return table?.isActive ? table : null;
   }
 
-  private async require(restaurantId: string, id: string): Promise<TableEntity> {
-    const table = await this.tables.findLive(restaurantId, id);
+  private async require(scope: TenantScope, id: string): Promise<TableEntity> {
+    const table = await this.tables.findLive(scope, id);
     if (!table) throw AppError.notFound('Table');
     return table;
   }

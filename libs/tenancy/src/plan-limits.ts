@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { TenantScope } from '@coffee/database';
 
 export type LimitedResource = 'menuItems' | 'users' | 'apiKeys' | 'ordersPerMonth';
 
 /**
  * How many of a resource a restaurant's plan allows (null: no limit). The
  * subscriptions library provides the real one; until then nothing is limited.
+ * Inside a transaction, the scope carries its manager.
  */
 export abstract class PlanLimits {
-  abstract limitFor(restaurantId: string, resource: LimitedResource, manager?: EntityManager): Promise<number | null>;
+  abstract limitFor(scope: TenantScope, resource: LimitedResource): Promise<number | null>;
 }
 
 @Injectable()

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService, type ClsStore } from 'nestjs-cls';
 import { AppError, type ApiKeyScope, type Role } from '@coffee/common';
+import { trustedTenantScope, type TenantScope } from '@coffee/database';
 
 /** Who is calling, filled only from verified credentials (never from the body, query or a header). */
 export interface Principal {
@@ -19,6 +20,15 @@ export interface Principal {
 /** A principal acting inside one restaurant. */
 export interface TenantPrincipal extends Principal {
   restaurantId: string;
+}
+
+/**
+ * The tenant scope repositories take, for a principal (filled only from
+ * verified credentials). Services call this with the principal their
+ * controller got from {@link RequestContext.tenant}.
+ */
+export function scopeOf(principal: TenantPrincipal): TenantScope {
+  return trustedTenantScope(principal.restaurantId);
 }
 
 export interface RequestContextStore extends ClsStore {
@@ -48,6 +58,11 @@ export class RequestContext {
     if (!principal) throw AppError.unauthenticated();
     if (!principal.restaurantId) throw AppError.forbidden('This route belongs to a restaurant');
     return principal as TenantPrincipal;
+  }
+
+  /** The caller's restaurant as a tenant scope, for repositories. */
+  scope(): TenantScope {
+    return scopeOf(this.tenant());
   }
 
   /** The signed-in user (not an API key). */

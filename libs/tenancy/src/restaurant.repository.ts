@@ -2,11 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { AppError, uniqueOr } from '@coffee/common';
+import type { TransactionScope } from '@coffee/database';
 import { RestaurantEntity, type RestaurantStatus } from './restaurant.entity';
 
 export type NewRestaurant = Pick<RestaurantEntity, 'name' | 'slug' | 'currency' | 'timezone' | 'planCode'>;
 
-/** Restaurants are the tenants themselves, so this repository is not tenant-scoped. */
+/**
+ * Restaurants are the tenants themselves, so this repository is platform-wide
+ * (a restaurant being created has no scope yet); locking a tenant's own row
+ * takes its transaction scope like every tenant repository.
+ */
 @Injectable()
 export class RestaurantRepository {
   constructor(@InjectRepository(RestaurantEntity) private readonly restaurants: Repository<RestaurantEntity>) {}
@@ -27,13 +32,13 @@ export class RestaurantRepository {
    * Locks the restaurant row until the transaction ends, so per-restaurant
    * checks (plan limits) and the writes they guard run one at a time.
    */
-  async lockForUpdate(manager: EntityManager, id: string): Promise<void> {
+  async lockForUpdate({ manager, restaurantId }: TransactionScope): Promise<void> {
     if (manager.connection.options.type === 'sqljs') return; // one writer at a time already
     await manager
       .getRepository(RestaurantEntity)
       .createQueryBuilder('r')
       .setLock('pessimistic_write')
-      .where('r.id = :id', { id })
+      .where('r.id = :id', { id: restaurantId })
       .getOne();
   }
 

@@ -66,11 +66,9 @@ export class UserAccountsService {
   async ensureSysadmin(email: string, name: string, password: string): Promise<boolean> {
     if (await this.users.sysadminExists(email)) return false;
     try {
-      await this.users.insert({
-        restaurantId: null,
+      await this.users.insertSysadmin({
         email,
         name,
-        role: 'sysadmin',
         passwordHash: await this.hasher.hash(password),
       });
       return true;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type EntityManager, type Repository } from 'typeorm';
+import { Brackets, type Repository } from 'typeorm';
 import { AppError, uniqueOr, type SortSpec, type TenantRole } from '@coffee/common';
+import { repositoryIn, type TenantScope } from '@coffee/database';
 import { UserEntity } from './user.entity';
 
 export interface UserFilters {
@@ -12,41 +13,42 @@ export interface UserFilters {
 
 export type UserSortField = 'createdAt' | 'name' | 'email';
 
-export type NewUser = Pick<UserEntity, 'restaurantId' | 'email' | 'name' | 'role' | 'passwordHash'>;
+export type NewUser = Pick<UserEntity, 'email' | 'name' | 'role' | 'passwordHash'>;
 
 export type UserPatch = Partial<Pick<UserEntity, 'name' | 'role' | 'isActive'>>;
 
 /**
- * Users of restaurants (tenant-scoped methods take the restaurant first) and
- * the few platform-wide lookups sign-in needs (by email, by id from a token).
+ * Users of restaurants (tenant-scoped methods take the tenant scope first) and
+ * the few platform-wide methods sign-in and bootstrap need: an email is unique
+ * across restaurants and a sign-in names no restaurant, so the lookup by email
+ * cannot be scoped; by id, the id comes from a verified token; the sysadmin
+ * belongs to no restaurant.
  */
 @Injectable()
 export class UserRepository {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
-  private repo(manager?: EntityManager): Repository<UserEntity> {
-    return manager ? manager.getRepository(UserEntity) : this.users;
+  private repo(scope: TenantScope): Repository<UserEntity> {
+    return repositoryIn(scope, UserEntity, this.users);
   }
 
-  async insert(data: NewUser, manager?: EntityManager): Promise<UserEntity> {
-    const user = this.repo(manager).create({ ...data, email: data.email.toLowerCase(), isActive: true });
-    return uniqueOr(
-      () => this.repo(manager).save(user),
-      () => AppError.conflict('A user with this email already exists'),
-    );
+  insert(scope: TenantScope, data: NewUser): Promise<UserEntity> {
+    return this.save(this.repo(scope), { ...data, restaurantId: scope.restaurantId });
   }
 
-  findInRestaurant(restaurantId: string, id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ restaurantId, id });
+  findInRestaurant(scope: TenantScope, id: string): Promise<UserEntity | null> {
+    return this.repo(scope).findOneBy({ restaurantId: scope.restaurantId, id });
   }
 
   async list(
-    restaurantId: string,
+    scope: TenantScope,
     filters: UserFilters,
     sort: SortSpec<UserSortField>,
     page: { limit: number; offset: number },
   ): Promise<[UserEntity[], number]> {
-    const query = this.users.createQueryBuilder('u').where('u.restaurant_id = :restaurantId', { restaurantId });
+    const query = this.repo(scope)
+      .createQueryBuilder('u')
+      .where('u.restaurant_id = :restaurantId', { restaurantId: scope.restaurantId });
     if (filters.role) query.andWhere('u.role = :role', { role: filters.role });
     if (filters.isActive !== undefined) query.andWhere('u.is_active = :isActive', { isActive: filters.isActive });
     if (filters.q) {
@@ -63,15 +65,20 @@ export class UserRepository {
       .getManyAndCount();
   }
 
-  async update(restaurantId: string, id: string, patch: UserPatch): Promise<void> {
-    await this.users.update({ restaurantId, id }, patch);
+  async update(scope: TenantScope, id: string, patch: UserPatch): Promise<void> {
+    await this.repo(scope).update({ restaurantId: scope.restaurantId, id }, patch);
   }
 
-  countByRole(restaurantId: string, role: TenantRole): Promise<number> {
-    return this.users.countBy({ restaurantId, role, isActive: true });
+  countByRole(scope: TenantScope, role: TenantRole): Promise<number> {
+    return this.repo(scope).countBy({ restaurantId: scope.restaurantId, role, isActive: true });
   }
 
-  // --- platform-wide, for sign-in and bootstrap ---
+  // --- platform-wide by design, for sign-in and bootstrap (see the class comment) ---
+
+  /** The platform administrator, who belongs to no restaurant. */
+  insertSysadmin(data: Omit<NewUser, 'role'>): Promise<UserEntity> {
+    return this.save(this.users, { ...data, role: 'sysadmin', restaurantId: null });
+  }
 
   findByEmail(email: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ email: email.toLowerCase() });
@@ -136,5 +143,13 @@ export class UserRepository {
 
   async sysadminExists(email: string): Promise<boolean> {
     return (await this.users.countBy({ email: email.toLowerCase() })) > 0;
+  }
+
+  private save(repo: Repository<UserEntity>, data: NewUser & Pick<UserEntity, 'restaurantId'>): Promise<UserEntity> {
+    const user = repo.create({ ...data, email: data.email.toLowerCase(), isActive: true });
+    return uniqueOr(
+      () => repo.save(user),
+      () => AppError.conflict('A user with this email already exists'),
+    );
   }
 }

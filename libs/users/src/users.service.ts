@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { AppError, offsetPage, parseSort, type Page, type TenantRole } from '@coffee/common';
-import type { TenantPrincipal } from '@coffee/tenancy';
+import type { TenantScope } from '@coffee/database';
+import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import {
   toUserResponse,
   type CreateUserDto,
@@ -35,18 +35,17 @@ export class UsersService {
       ...(query.isActive !== undefined && { isActive: query.isActive }),
       ...(query.q && { q: query.q }),
     };
-    const [rows, total] = await this.users.list(principal.restaurantId, filters, sort, query);
+    const [rows, total] = await this.users.list(scopeOf(principal), filters, sort, query);
     return offsetPage(rows.map(toUserResponse), total, query);
   }
 
   async get(principal: TenantPrincipal, id: string): Promise<UserResponse> {
-    return toUserResponse(await this.require(principal.restaurantId, id));
+    return toUserResponse(await this.require(scopeOf(principal), id));
   }
 
   async create(principal: TenantPrincipal, dto: CreateUserDto): Promise<UserResponse> {
     UserAccessPolicy.assertCanCreate(actorOf(principal), dto.role);
-    const user = await this.users.insert({
-      restaurantId: principal.restaurantId,
+    const user = await this.users.insert(scopeOf(principal), {
       email: dto.email,
       name: dto.name,
       role: dto.role,
@@ -56,49 +55,46 @@ export class UsersService {
   }
 
   async update(principal: TenantPrincipal, id: string, dto: UpdateUserDto): Promise<UserResponse> {
-    const target = await this.require(principal.restaurantId, id);
+    const scope = scopeOf(principal);
+    const target = await this.require(scope, id);
     UserAccessPolicy.assertCanChange(actorOf(principal), { id: target.id, role: target.role as TenantRole }, dto);
     const patch = {
       ...(dto.name !== undefined && { name: dto.name }),
       ...(dto.role !== undefined && { role: dto.role }),
       ...(dto.isActive !== undefined && { isActive: dto.isActive }),
     };
-    if (Object.keys(patch).length > 0) await this.users.update(principal.restaurantId, id, patch);
-    return toUserResponse(await this.require(principal.restaurantId, id));
+    if (Object.keys(patch).length > 0) await this.users.update(scope, id, patch);
+    return toUserResponse(await this.require(scope, id));
   }
 
   /** Deactivates (never deletes: orders keep pointing at their author). Sign-in and refresh stop at once. */
   async deactivate(principal: TenantPrincipal, id: string): Promise<void> {
-    const target = await this.require(principal.restaurantId, id);
+    const scope = scopeOf(principal);
+    const target = await this.require(scope, id);
     UserAccessPolicy.assertCanChange(
       actorOf(principal),
       { id: target.id, role: target.role as TenantRole },
       { isActive: false },
     );
-    await this.users.update(principal.restaurantId, id, { isActive: false });
+    await this.users.update(scope, id, { isActive: false });
   }
 
-  /** The owner of a new restaurant, inside the transaction that creates it. */
+  /** The owner of a new restaurant; `scope` carries the transaction that creates it. */
   async createOwner(
-    manager: EntityManager,
-    restaurantId: string,
+    scope: TenantScope,
     owner: { email: string; name: string; password: string },
   ): Promise<UserResponse> {
-    const user = await this.users.insert(
-      {
-        restaurantId,
-        email: owner.email,
-        name: owner.name,
-        role: 'owner',
-        passwordHash: await this.hasher.hash(owner.password),
-      },
-      manager,
-    );
+    const user = await this.users.insert(scope, {
+      email: owner.email,
+      name: owner.name,
+      role: 'owner',
+      passwordHash: await this.hasher.hash(owner.password),
+    });
     return toUserResponse(user);
   }
 
-  private async require(restaurantId: string, id: string): Promise<UserEntity> {
-    const user = await this.users.findInRestaurant(restaurantId, id);
+  private async require(scope: TenantScope, id: string): Promise<UserEntity> {
+    const user = await this.users.findInRestaurant(scope, id);
     if (!user) throw AppError.notFound('User');
     return user;
   }

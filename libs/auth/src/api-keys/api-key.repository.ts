@@ -1,33 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
+import type { TenantScope } from '@coffee/database';
 import { ApiKeyEntity } from './api-key.entity';
 
+/**
+ * API keys of restaurants. Management (create, list, revoke, count) takes the
+ * tenant scope first; verification (by prefix, then `touch` by id) runs before
+ * anyone is authenticated, so it is platform-wide by design: the presented key
+ * itself names its restaurant.
+ */
 @Injectable()
 export class ApiKeyRepository {
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
   insert(
-    data: Pick<ApiKeyEntity, 'restaurantId' | 'name' | 'prefix' | 'keyHash' | 'scopes' | 'createdBy'>,
+    scope: TenantScope,
+    data: Pick<ApiKeyEntity, 'name' | 'prefix' | 'keyHash' | 'scopes' | 'createdBy'>,
   ): Promise<ApiKeyEntity> {
-    return this.keys.save(this.keys.create(data));
+    return this.keys.save(this.keys.create({ ...data, restaurantId: scope.restaurantId }));
   }
 
-  listActive(restaurantId: string, page: { limit: number; offset: number }): Promise<[ApiKeyEntity[], number]> {
+  listActive(scope: TenantScope, page: { limit: number; offset: number }): Promise<[ApiKeyEntity[], number]> {
     return this.keys.findAndCount({
-      where: { restaurantId, revokedAt: IsNull() },
+      where: { restaurantId: scope.restaurantId, revokedAt: IsNull() },
       order: { createdAt: 'DESC', id: 'DESC' },
       take: page.limit,
       skip: page.offset,
     });
   }
 
-  findActive(restaurantId: string, id: string): Promise<ApiKeyEntity | null> {
-    return this.keys.findOneBy({ restaurantId, id, revokedAt: IsNull() });
+  findActive(scope: TenantScope, id: string): Promise<ApiKeyEntity | null> {
+    return this.keys.findOneBy({ restaurantId: scope.restaurantId, id, revokedAt: IsNull() });
   }
 
-  async revoke(restaurantId: string, id: string, now: Date): Promise<boolean> {
-    const result = await this.keys.update({ restaurantId, id, revokedAt: IsNull() }, { revokedAt: now });
+  async revoke(scope: TenantScope, id: string, now: Date): Promise<boolean> {
+    const result = await this.keys.update(
+      { restaurantId: scope.restaurantId, id, revokedAt: IsNull() },
+      { revokedAt: now },
+    );
     return (result.affected ?? 0) === 1;
   }
 
@@ -49,7 +60,7 @@ export class ApiKeyRepository {
       .execute();
   }
 
-  countActive(restaurantId: string): Promise<number> {
-    return this.keys.countBy({ restaurantId, revokedAt: IsNull() });
+  countActive(scope: TenantScope): Promise<number> {
+    return this.keys.countBy({ restaurantId: scope.restaurantId, revokedAt: IsNull() });
   }
 }

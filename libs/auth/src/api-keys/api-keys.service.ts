@@ -5,7 +5,7 @@ import type { Cache } from 'cache-manager';
 import type { Counter } from 'prom-client';
 import { AppError, offsetPage, type ApiKeyScope, type Page } from '@coffee/common';
 import { MetricsService } from '@coffee/metrics';
-import type { TenantPrincipal } from '@coffee/tenancy';
+import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import {
   toApiKeyResponse,
   type ApiKeyResponse,
@@ -55,8 +55,7 @@ export class ApiKeysService {
 
   async create(principal: TenantPrincipal, dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-    const saved = await this.keys.insert({
-      restaurantId: principal.restaurantId,
+    const saved = await this.keys.insert(scopeOf(principal), {
       name: dto.name,
       prefix: key.slice(0, API_KEY_PREFIX.length + LOOKUP_CHARS),
       keyHash: hashKey(key),
@@ -74,12 +73,12 @@ export class ApiKeysService {
   }
 
   async list(principal: TenantPrincipal, query: ListApiKeysQueryDto): Promise<Page<ApiKeyResponse>> {
-    const [rows, total] = await this.keys.listActive(principal.restaurantId, query);
+    const [rows, total] = await this.keys.listActive(scopeOf(principal), query);
     return offsetPage(rows.map(toApiKeyResponse), total, query);
   }
 
   async revoke(principal: TenantPrincipal, id: string): Promise<void> {
-    if (!(await this.keys.revoke(principal.restaurantId, id, new Date()))) throw AppError.notFound('API key');
+    if (!(await this.keys.revoke(scopeOf(principal), id, new Date()))) throw AppError.notFound('API key');
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, offsetPage, parseSort, type Page } from '@coffee/common';
-import { TransactionRunner } from '@coffee/database';
-import type { TenantPrincipal } from '@coffee/tenancy';
+import { TransactionRunner, withManager, type TenantScope } from '@coffee/database';
+import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import type { CategoryResponse, CreateCategoryDto, ListCategoriesQueryDto, UpdateCategoryDto } from '../dto/menu.dto';
 import { MenuItemRepository } from '../items/menu-item.repository';
 import { toCategoryResponse } from '../mappers';
@@ -22,7 +22,7 @@ export class MenuCategoriesService {
   async list(principal: TenantPrincipal, query: ListCategoriesQueryDto): Promise<Page<CategoryResponse>> {
     const sort = parseSort(query.sort, SORT_FIELDS, { field: 'position', direction: 'ASC' });
     const [rows, total] = await this.categories.list(
-      principal.restaurantId,
+      scopeOf(principal),
       { ...(query.isActive !== undefined && { isActive: query.isActive }) },
       sort,
       query,
@@ -31,11 +31,11 @@ export class MenuCategoriesService {
   }
 
   async get(principal: TenantPrincipal, id: string): Promise<CategoryResponse> {
-    return toCategoryResponse(await this.require(principal.restaurantId, id));
+    return toCategoryResponse(await this.require(scopeOf(principal), id));
   }
 
   async create(principal: TenantPrincipal, dto: CreateCategoryDto): Promise<CategoryResponse> {
-    const category = await this.categories.insert(principal.restaurantId, {
+    const category = await this.categories.insert(scopeOf(principal), {
       name: dto.name,
       description: dto.description ?? '',
       position: dto.position ?? 0,
@@ -46,30 +46,32 @@ export class MenuCategoriesService {
   }
 
   async update(principal: TenantPrincipal, id: string, dto: UpdateCategoryDto): Promise<CategoryResponse> {
-    await this.require(principal.restaurantId, id);
+    const scope = scopeOf(principal);
+    await this.require(scope, id);
     const patch = Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined));
     if (Object.keys(patch).length > 0) {
-      await this.categories.update(principal.restaurantId, id, patch);
+      await this.categories.update(scope, id, patch);
       await this.versions.bump(principal.restaurantId);
     }
-    return toCategoryResponse(await this.require(principal.restaurantId, id));
+    return toCategoryResponse(await this.require(scope, id));
   }
 
   /** Soft delete; a category that still holds items is kept (409) so nothing is orphaned. */
   async remove(principal: TenantPrincipal, id: string): Promise<void> {
     await this.transactions.run(async (manager) => {
-      const category = await this.categories.findLive(principal.restaurantId, id, manager);
+      const tx = withManager(scopeOf(principal), manager);
+      const category = await this.categories.findLive(tx, id);
       if (!category) throw AppError.notFound('Category');
-      if ((await this.items.countLiveInCategory(manager, principal.restaurantId, id)) > 0) {
+      if ((await this.items.countLiveInCategory(tx, id)) > 0) {
         throw AppError.conflict('This category still has items; move or delete them first');
       }
-      await this.categories.softDelete(principal.restaurantId, id, manager);
+      await this.categories.softDelete(tx, id);
     });
     await this.versions.bump(principal.restaurantId);
   }
 
-  private async require(restaurantId: string, id: string) {
-    const category = await this.categories.findLive(restaurantId, id);
+  private async require(scope: TenantScope, id: string) {
+    const category = await this.categories.findLive(scope, id);
     if (!category) throw AppError.notFound('Category');
     return category;
   }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type EntityManager, type Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import { AppError, uniqueOr, type SortSpec } from '@coffee/common';
-import { softDeleteLive } from '@coffee/database';
+import { repositoryIn, softDeleteLive, type TenantScope } from '@coffee/database';
 import { MenuCategoryEntity } from './menu-category.entity';
 
 export type CategorySortField = 'position' | 'name' | 'createdAt';
@@ -10,35 +10,39 @@ export type CategoryPatch = Partial<Pick<MenuCategoryEntity, 'name' | 'descripti
 
 const nameTaken = (name: string): AppError => AppError.conflict(`A category named "${name}" already exists`);
 
-/** Menu categories of one restaurant; soft-deleted rows are invisible here. */
+/** Menu categories of one restaurant (every method takes the tenant scope first); soft-deleted rows are invisible here. */
 @Injectable()
 export class MenuCategoryRepository {
   constructor(@InjectRepository(MenuCategoryEntity) private readonly categories: Repository<MenuCategoryEntity>) {}
 
+  private repo(scope: TenantScope): Repository<MenuCategoryEntity> {
+    return repositoryIn(scope, MenuCategoryEntity, this.categories);
+  }
+
   insert(
-    restaurantId: string,
+    scope: TenantScope,
     data: Pick<MenuCategoryEntity, 'name' | 'description' | 'position' | 'isActive'>,
   ): Promise<MenuCategoryEntity> {
+    const repo = this.repo(scope);
     return uniqueOr(
-      () => this.categories.save(this.categories.create({ ...data, restaurantId, alive: 1 })),
+      () => repo.save(repo.create({ ...data, restaurantId: scope.restaurantId, alive: 1 })),
       () => nameTaken(data.name),
     );
   }
 
-  findLive(restaurantId: string, id: string, manager?: EntityManager): Promise<MenuCategoryEntity | null> {
-    const repo = manager ? manager.getRepository(MenuCategoryEntity) : this.categories;
-    return repo.findOneBy({ restaurantId, id, deletedAt: IsNull() });
+  findLive(scope: TenantScope, id: string): Promise<MenuCategoryEntity | null> {
+    return this.repo(scope).findOneBy({ restaurantId: scope.restaurantId, id, deletedAt: IsNull() });
   }
 
   list(
-    restaurantId: string,
+    scope: TenantScope,
     filters: { isActive?: boolean },
     sort: SortSpec<CategorySortField>,
     page: { limit: number; offset: number },
   ): Promise<[MenuCategoryEntity[], number]> {
-    return this.categories.findAndCount({
+    return this.repo(scope).findAndCount({
       where: {
-        restaurantId,
+        restaurantId: scope.restaurantId,
         deletedAt: IsNull(),
         ...(filters.isActive !== undefined && { isActive: filters.isActive }),
       },
@@ -48,14 +52,14 @@ export class MenuCategoryRepository {
     });
   }
 
-  async update(restaurantId: string, id: string, patch: CategoryPatch): Promise<void> {
+  async update(scope: TenantScope, id: string, patch: CategoryPatch): Promise<void> {
     await uniqueOr(
-      () => this.categories.update({ restaurantId, id, deletedAt: IsNull() }, patch),
+      () => this.repo(scope).update({ restaurantId: scope.restaurantId, id, deletedAt: IsNull() }, patch),
       () => nameTaken(patch.name ?? ''),
     );
   }
 
-  softDelete(restaurantId: string, id: string, manager: EntityManager): Promise<boolean> {
-    return softDeleteLive(manager.getRepository(MenuCategoryEntity), { restaurantId, id });
+  softDelete(scope: TenantScope, id: string): Promise<boolean> {
+    return softDeleteLive(scope, this.categories, id);
   }
 }

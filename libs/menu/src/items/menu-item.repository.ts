@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, In, IsNull, type EntityManager, type Repository } from 'typeorm';
+import { Brackets, In, IsNull, type Repository } from 'typeorm';
 import { AppError, isUniqueViolation, type SortSpec } from '@coffee/common';
-import { newId } from '@coffee/database';
+import { newId, repositoryIn, type TenantScope, type TransactionScope } from '@coffee/database';
 import { MenuItemEntity } from './menu-item.entity';
 import { ModifierGroupEntity, ModifierOptionEntity } from './modifier.entities';
 
@@ -41,13 +41,19 @@ function conflictFor(error: unknown): unknown {
 
 /**
  * Menu items of one restaurant with their modifiers (stored in their own
- * tables so orders can reference option ids). Every method takes the restaurant.
+ * tables so orders can reference option ids). Every method takes the tenant
+ * scope first; the writes that must share a transaction take a TransactionScope.
  */
 @Injectable()
 export class MenuItemRepository {
   constructor(@InjectRepository(MenuItemEntity) private readonly items: Repository<MenuItemEntity>) {}
 
-  async insert(manager: EntityManager, restaurantId: string, data: ItemData): Promise<MenuItemEntity> {
+  private repo(scope: TenantScope): Repository<MenuItemEntity> {
+    return repositoryIn(scope, MenuItemEntity, this.items);
+  }
+
+  async insert(scope: TransactionScope, data: ItemData): Promise<MenuItemEntity> {
+    const { manager, restaurantId } = scope;
     try {
       return await manager
         .getRepository(MenuItemEntity)
@@ -58,12 +64,8 @@ export class MenuItemRepository {
   }
 
   /** Replaces an item's modifier groups (new ids: removed options can no longer be ordered). */
-  async replaceModifiers(
-    manager: EntityManager,
-    restaurantId: string,
-    itemId: string,
-    groups: NewModifierGroup[],
-  ): Promise<void> {
+  async replaceModifiers(scope: TransactionScope, itemId: string, groups: NewModifierGroup[]): Promise<void> {
+    const { manager, restaurantId } = scope;
     await manager.getRepository(ModifierGroupEntity).delete({ restaurantId, itemId });
     if (groups.length === 0) return;
     const groupRows = groups.map((group, position) => ({
@@ -88,26 +90,24 @@ export class MenuItemRepository {
     await manager.getRepository(ModifierOptionEntity).insert(optionRows);
   }
 
-  findLive(restaurantId: string, id: string, manager?: EntityManager): Promise<MenuItemEntity | null> {
-    const repo = manager ? manager.getRepository(MenuItemEntity) : this.items;
-    return repo.findOneBy({ restaurantId, id, deletedAt: IsNull() });
+  findLive(scope: TenantScope, id: string): Promise<MenuItemEntity | null> {
+    return this.repo(scope).findOneBy({ restaurantId: scope.restaurantId, id, deletedAt: IsNull() });
   }
 
-  findLiveByIds(restaurantId: string, ids: string[], manager?: EntityManager): Promise<MenuItemEntity[]> {
+  findLiveByIds(scope: TenantScope, ids: string[]): Promise<MenuItemEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    const repo = manager ? manager.getRepository(MenuItemEntity) : this.items;
-    return repo.findBy({ restaurantId, id: In(ids), deletedAt: IsNull() });
+    return this.repo(scope).findBy({ restaurantId: scope.restaurantId, id: In(ids), deletedAt: IsNull() });
   }
 
   async list(
-    restaurantId: string,
+    scope: TenantScope,
     filters: ItemFilters,
     sort: SortSpec<ItemSortField>,
     page: { limit: number; offset: number },
   ): Promise<[MenuItemEntity[], number]> {
-    const query = this.items
+    const query = this.repo(scope)
       .createQueryBuilder('i')
-      .where('i.restaurant_id = :restaurantId', { restaurantId })
+      .where('i.restaurant_id = :restaurantId', { restaurantId: scope.restaurantId })
       .andWhere('i.deleted_at IS NULL');
     if (filters.categoryId) query.andWhere('i.category_id = :categoryId', { categoryId: filters.categoryId });
     if (filters.isAvailable !== undefined)
@@ -132,13 +132,10 @@ export class MenuItemRepository {
   }
 
   /** Modifier groups and options of many items in two queries, whatever the number of items. */
-  async withModifiers(
-    restaurantId: string,
-    items: MenuItemEntity[],
-    manager?: EntityManager,
-  ): Promise<ItemAggregate[]> {
+  async withModifiers(scope: TenantScope, items: MenuItemEntity[]): Promise<ItemAggregate[]> {
     if (items.length === 0) return [];
-    const db = manager ?? this.items.manager;
+    const { restaurantId } = scope;
+    const db = scope.manager ?? this.items.manager;
     const groups = await db.getRepository(ModifierGroupEntity).find({
       where: { restaurantId, itemId: In(items.map((item) => item.id)) },
       order: { position: 'ASC' },
@@ -167,12 +164,12 @@ export class MenuItemRepository {
    * TypeORM's save() would not check). Returns false when another write won.
    */
   async updateIfVersion(
-    manager: EntityManager,
-    restaurantId: string,
+    scope: TransactionScope,
     id: string,
     version: number,
     patch: Partial<ItemData>,
   ): Promise<boolean> {
+    const { manager, restaurantId } = scope;
     try {
       const result = await manager
         .createQueryBuilder()
@@ -191,31 +188,37 @@ export class MenuItemRepository {
   }
 
   /** The quick "86" toggle: no version needed, but it bumps the version so stale edits conflict. */
-  async setAvailability(restaurantId: string, id: string, isAvailable: boolean): Promise<boolean> {
-    const result = await this.items
+  async setAvailability(scope: TenantScope, id: string, isAvailable: boolean): Promise<boolean> {
+    const result = await this.repo(scope)
       .createQueryBuilder()
       .update(MenuItemEntity)
       .set({ isAvailable, version: () => 'version + 1' })
-      .where('id = :id AND restaurant_id = :restaurantId AND deleted_at IS NULL', { id, restaurantId })
+      .where('id = :id AND restaurant_id = :restaurantId AND deleted_at IS NULL', {
+        id,
+        restaurantId: scope.restaurantId,
+      })
       .execute();
     return (result.affected ?? 0) === 1;
   }
 
-  async softDelete(restaurantId: string, id: string): Promise<boolean> {
-    const result = await this.items
+  async softDelete(scope: TenantScope, id: string): Promise<boolean> {
+    const result = await this.repo(scope)
       .createQueryBuilder()
       .update(MenuItemEntity)
       .set({ deletedAt: new Date(), alive: null, version: () => 'version + 1' })
-      .where('id = :id AND restaurant_id = :restaurantId AND deleted_at IS NULL', { id, restaurantId })
+      .where('id = :id AND restaurant_id = :restaurantId AND deleted_at IS NULL', {
+        id,
+        restaurantId: scope.restaurantId,
+      })
       .execute();
     return (result.affected ?? 0) === 1;
   }
 
-  countLive(manager: EntityManager, restaurantId: string): Promise<number> {
-    return manager.getRepository(MenuItemEntity).countBy({ restaurantId, deletedAt: IsNull() });
+  countLive(scope: TransactionScope): Promise<number> {
+    return this.repo(scope).countBy({ restaurantId: scope.restaurantId, deletedAt: IsNull() });
   }
 
-  countLiveInCategory(manager: EntityManager, restaurantId: string, categoryId: string): Promise<number> {
-    return manager.getRepository(MenuItemEntity).countBy({ restaurantId, categoryId, deletedAt: IsNull() });
+  countLiveInCategory(scope: TransactionScope, categoryId: string): Promise<number> {
+    return this.repo(scope).countBy({ restaurantId: scope.restaurantId, categoryId, deletedAt: IsNull() });
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { AppError, offsetPage, parseSort, type FieldError, type Page } from '@coffee/common';
-import { TransactionRunner } from '@coffee/database';
-import { PlanLimits, RestaurantRepository, type TenantPrincipal } from '@coffee/tenancy';
+import { TransactionRunner, withManager, type TenantScope, type TransactionScope } from '@coffee/database';
+import { PlanLimits, RestaurantRepository, scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import { MenuCategoryRepository } from '../categories/menu-category.repository';
 import type { CreateItemDto, ItemResponse, ListItemsQueryDto, ModifierGroupDto, UpdateItemDto } from '../dto/menu.dto';
 import { toItemResponse } from '../mappers';
@@ -65,23 +64,25 @@ export class MenuItemsService {
       ...(query.isAvailable !== undefined && { isAvailable: query.isAvailable }),
       ...(query.q && { q: query.q }),
     };
-    const [rows, total] = await this.items.list(principal.restaurantId, filters, sort, query);
-    const aggregates = await this.items.withModifiers(principal.restaurantId, rows);
+    const scope = scopeOf(principal);
+    const [rows, total] = await this.items.list(scope, filters, sort, query);
+    const aggregates = await this.items.withModifiers(scope, rows);
     return offsetPage(aggregates.map(toItemResponse), total, query);
   }
 
   async get(principal: TenantPrincipal, id: string): Promise<ItemResponse> {
-    return this.load(principal.restaurantId, id);
+    return this.load(scopeOf(principal), id);
   }
 
   async create(principal: TenantPrincipal, dto: CreateItemDto): Promise<ItemResponse> {
     const errors = modifierErrors(dto.modifierGroups);
     if (errors.length > 0) throw AppError.validation(errors);
-    const restaurantId = principal.restaurantId;
+    const scope = scopeOf(principal);
     const id = await this.transactions.run(async (manager) => {
-      await this.assertWithinPlan(manager, restaurantId);
-      await this.assertCategory(manager, restaurantId, dto.categoryId);
-      const item = await this.items.insert(manager, restaurantId, {
+      const tx = withManager(scope, manager);
+      await this.assertWithinPlan(tx);
+      await this.assertCategory(tx, dto.categoryId);
+      const item = await this.items.insert(tx, {
         categoryId: dto.categoryId,
         name: dto.name,
         description: dto.description ?? '',
@@ -91,61 +92,65 @@ export class MenuItemsService {
         isAvailable: dto.isAvailable ?? true,
         position: dto.position ?? 0,
       });
-      if (dto.modifierGroups?.length)
-        await this.items.replaceModifiers(manager, restaurantId, item.id, toNewGroups(dto.modifierGroups));
+      if (dto.modifierGroups?.length) await this.items.replaceModifiers(tx, item.id, toNewGroups(dto.modifierGroups));
       return item.id;
     }, 'READ COMMITTED');
-    await this.versions.bump(restaurantId);
-    return this.load(restaurantId, id);
+    await this.versions.bump(scope.restaurantId);
+    return this.load(scope, id);
   }
 
   async update(principal: TenantPrincipal, id: string, dto: UpdateItemDto): Promise<ItemResponse> {
     const errors = modifierErrors(dto.modifierGroups);
     if (errors.length > 0) throw AppError.validation(errors);
-    const restaurantId = principal.restaurantId;
+    const scope = scopeOf(principal);
     const { version, modifierGroups, ...fields } = dto;
     const patch = Object.fromEntries(
       Object.entries(fields).filter(([, value]) => value !== undefined),
     ) as Partial<ItemData>;
     await this.transactions.run(async (manager) => {
-      if (patch.categoryId) await this.assertCategory(manager, restaurantId, patch.categoryId);
-      if (!(await this.items.updateIfVersion(manager, restaurantId, id, version, patch))) {
-        if (!(await this.items.findLive(restaurantId, id, manager))) throw AppError.notFound('Item');
+      const tx = withManager(scope, manager);
+      if (patch.categoryId) await this.assertCategory(tx, patch.categoryId);
+      if (!(await this.items.updateIfVersion(tx, id, version, patch))) {
+        if (!(await this.items.findLive(tx, id))) throw AppError.notFound('Item');
         throw AppError.conflict('The item was changed by someone else; reload it and try again');
       }
-      if (modifierGroups) await this.items.replaceModifiers(manager, restaurantId, id, toNewGroups(modifierGroups));
+      if (modifierGroups) await this.items.replaceModifiers(tx, id, toNewGroups(modifierGroups));
     });
-    await this.versions.bump(restaurantId);
-    return this.load(restaurantId, id);
+    await this.versions.bump(scope.restaurantId);
+    return this.load(scope, id);
   }
 
   async setAvailability(principal: TenantPrincipal, id: string, isAvailable: boolean): Promise<ItemResponse> {
-    if (!(await this.items.setAvailability(principal.restaurantId, id, isAvailable))) throw AppError.notFound('Item');
-    await this.versions.bump(principal.restaurantId);
-    return this.load(principal.restaurantId, id);
+    const scope = scopeOf(principal);
+    if (!(await this.items.setAvailability(scope, id, isAvailable))) throw AppError.notFound('Item');
+    await this.versions.bump(scope.restaurantId);
+    return this.load(scope, id);
   }
 
   /** Soft delete: gone from lists and the public menu; past orders keep their snapshot. */
   async remove(principal: TenantPrincipal, id: string): Promise<void> {
-    if (!(await this.items.softDelete(principal.restaurantId, id))) throw AppError.notFound('Item');
+    if (!(await this.items.softDelete(scopeOf(principal), id))) throw AppError.notFound('Item');
     await this.versions.bump(principal.restaurantId);
   }
 
-  /** Live items of this restaurant with their modifiers, for pricing an order (unknown ids are simply absent). */
-  async findForOrder(restaurantId: string, ids: string[], manager?: EntityManager): Promise<ItemAggregate[]> {
-    const items = await this.items.findLiveByIds(restaurantId, ids, manager);
-    return this.items.withModifiers(restaurantId, items, manager);
+  /**
+   * Live items of the scope's restaurant with their modifiers, for pricing an
+   * order (unknown ids are simply absent); in the scope's transaction if it has one.
+   */
+  async findForOrder(scope: TenantScope, ids: string[]): Promise<ItemAggregate[]> {
+    const items = await this.items.findLiveByIds(scope, ids);
+    return this.items.withModifiers(scope, items);
   }
 
-  private async load(restaurantId: string, id: string): Promise<ItemResponse> {
-    const item = await this.items.findLive(restaurantId, id);
+  private async load(scope: TenantScope, id: string): Promise<ItemResponse> {
+    const item = await this.items.findLive(scope, id);
     if (!item) throw AppError.notFound('Item');
-    const [aggregate] = await this.items.withModifiers(restaurantId, [item]);
+    const [aggregate] = await this.items.withModifiers(scope, [item]);
     return toItemResponse(aggregate);
   }
 
-  private async assertCategory(manager: EntityManager, restaurantId: string, categoryId: string): Promise<void> {
-    if (!(await this.categories.findLive(restaurantId, categoryId, manager))) {
+  private async assertCategory(tx: TransactionScope, categoryId: string): Promise<void> {
+    if (!(await this.categories.findLive(tx, categoryId))) {
       throw AppError.validation([
         { field: 'categoryId', message: 'categoryId does not name a category of this restaurant' },
       ]);
@@ -153,11 +158,11 @@ export class MenuItemsService {
   }
 
   /** Holds the restaurant row lock while counting, so parallel creates cannot both pass the last slot. */
-  private async assertWithinPlan(manager: EntityManager, restaurantId: string): Promise<void> {
-    const limit = await this.limits.limitFor(restaurantId, 'menuItems', manager);
+  private async assertWithinPlan(tx: TransactionScope): Promise<void> {
+    const limit = await this.limits.limitFor(tx, 'menuItems');
     if (limit === null) return;
-    await this.restaurants.lockForUpdate(manager, restaurantId);
-    if ((await this.items.countLive(manager, restaurantId)) >= limit) {
+    await this.restaurants.lockForUpdate(tx);
+    if ((await this.items.countLive(tx)) >= limit) {
       throw new AppError('PLAN_LIMIT_REACHED', `Your plan allows ${limit} menu items`);
     }
   }

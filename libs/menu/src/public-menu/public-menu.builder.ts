@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
+import { trustedTenantScope } from '@coffee/database';
 import { RestaurantRepository } from '@coffee/tenancy';
 import { MenuCategoryEntity } from '../categories/menu-category.entity';
 import { MenuItemEntity } from '../items/menu-item.entity';
@@ -54,7 +55,8 @@ export class PublicMenuBuilder {
           order: { position: 'ASC', name: 'ASC' },
         })
       : [];
-    const aggregates = await this.items.withModifiers(restaurantId, items);
+    // The restaurant was resolved from its public slug: its published menu is public data.
+    const aggregates = await this.items.withModifiers(trustedTenantScope(restaurant.id), items);
     const byCategory = new Map<string, PublicMenu['categories'][number]['items']>();
     for (const { item, groups } of aggregates) {
       const entry = {
