@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@coffee/config';
-import { REDIS_CLIENT } from '@coffee/redis';
+import { REDIS_CLIENT, waitUntilReady } from '@coffee/redis';
 
 export interface HitCount {
   count: number;
@@ -42,6 +42,7 @@ export class HitCounter {
 
   async hit(key: string, windowMs: number): Promise<HitCount> {
     if (this.redis) {
+      await this.connected(this.redis);
       const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, String(windowMs))) as [
         number,
         number,
@@ -78,6 +79,16 @@ export class HitCounter {
     const now = Date.now();
     if (!entry || entry.resetAt <= now) return { count: 0, resetMs: 0 };
     return { count: entry.count, resetMs: entry.resetAt - now };
+  }
+
+  /**
+   * The request-path client refuses commands while it is (re)connecting. A
+   * count is worth waiting for briefly — sign-in fails closed on an error — so
+   * a new instance's first sign-ins, or those during a reconnect, wait up to
+   * the command timeout instead of answering 503.
+   */
+  private async connected(redis: Redis): Promise<void> {
+    if (redis.status !== 'ready') await waitUntilReady(redis, 1000);
   }
 
   private sweep(now: number): void {
