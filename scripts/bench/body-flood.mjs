@@ -8,7 +8,7 @@
 // answer sizes, next to the same figures with no flood. Target: p99 under 50 ms.
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { json, login, pin, startApi, SYSADMIN } from './lib.mjs';
+import { json, login, pin, startApi, SYSADMIN, BENCH_METRICS_TOKEN } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 10);
@@ -63,7 +63,9 @@ function percentile(sorted, p) {
 
 /** prom-client's event-loop delay (monitorEventLoopDelay), reset by every scrape. */
 async function serverLoopDelay(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  if (!res.ok) throw new Error(`GET /metrics answered ${res.status}`);
+  const text = await res.text();
   const read = (name) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN) * 1000;
   return {
     p50: read('nodejs_eventloop_lag_p50_seconds'),
@@ -102,11 +104,18 @@ async function flood(api, name, path, headers) {
   for (let round = 0; round < ROUNDS; round++) {
     await Promise.all(
       Array.from({ length: PARALLEL }, async () => {
-        const res = await fetch(`${api.url}${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body,
-        });
+        let res;
+        try {
+          res = await fetch(`${api.url}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body,
+          });
+        } catch {
+          // The server may answer 413 and close before the whole body is written: the client sees EPIPE.
+          statuses.set('closed', (statuses.get('closed') ?? 0) + 1);
+          return;
+        }
         const answer = await res.arrayBuffer();
         largestAnswer = Math.max(largestAnswer, answer.byteLength);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);

@@ -32,6 +32,9 @@ export function pin(pid, core) {
   }
 }
 
+/** The bearer token benchmarks read /metrics with (production mode closes it without one). */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-2b9d4f6a8c0e1f3a5b7c9d1e';
+
 export async function waitForHttp(url, attempts = 200) {
   for (let i = 0; i < attempts; i++) {
     try {
@@ -61,6 +64,7 @@ export async function startApi(extraEnv = {}) {
     SYSADMIN_PASSWORD: SYSADMIN.password,
     THROTTLE_LIMIT: '100000000',
     PUBLIC_MENU_RATE_LIMIT: '100000000',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     DB_MIGRATE_ON_START: 'true',
     ...(process.env.DATABASE_URL
       ? {}
