@@ -1,20 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection, type Connection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import request from 'supertest';
 import { TEST_PASSWORD, uniqueEmail, uniqueSlug } from '../factories/restaurant.factory';
+import { connectToDatabase } from '../support/database';
 import { describeFull, SYSADMIN } from '../support/env';
 import { eventually, spawnApp, type RunningProcess } from '../support/processes';
-
-function connectToDatabase(): Promise<Connection> {
-  const url = new URL(process.env.DATABASE_URL!);
-  return createConnection({
-    host: url.hostname,
-    port: Number(url.port),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.slice(1),
-  });
-}
 
 // Spawns the built API (Nest boot, argon2): slow on a loaded 2-core machine.
 jest.setTimeout(90_000);

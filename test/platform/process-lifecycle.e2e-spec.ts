@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { createConnection, type Connection } from 'mysql2/promise';
 import { idempotencyKey, seedShop, takeaway } from '../factories/shop.factory';
+import { connectToDatabase } from '../support/database';
 import { itFull, SYSADMIN } from '../support/env';
 import { eventually, spawnApp, waitFor } from '../support/processes';
 import { startTestApi } from '../support/test-app';
@@ -16,17 +16,6 @@ const PRODUCTION = {
   JWT_SECRET: STRONG_SECRET,
   CORS_ORIGINS: 'https://admin.example.test',
 };
-
-function connectToDatabase(): Promise<Connection> {
-  const url = new URL(process.env.DATABASE_URL!);
-  return createConnection({
-    host: url.hostname,
-    port: Number(url.port),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.slice(1),
-  });
-}
 
 // Spawns real processes (Nest boot, argon2): slow on a loaded 2-core machine.
 jest.setTimeout(90_000);
