@@ -8,7 +8,7 @@
 // answer sizes, next to the same figures with no flood. Target: p99 under 50 ms.
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { json, login, pin, startApi, SYSADMIN, BENCH_METRICS_TOKEN } from './lib.mjs';
+import { BENCH_METRICS_TOKEN, createRestaurant, pin, startApi } from './lib.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 10);
@@ -139,15 +139,7 @@ async function flood(api, name, path, headers) {
 
 const api = await startApi();
 try {
-  const admin = await login(api.url, SYSADMIN.email, SYSADMIN.password);
-  const slug = `flood-${Date.now().toString(36)}`;
-  const owner = { email: `${slug}@bench.test`, name: 'Bench Owner', password: 'bench-Owner-password-1' };
-  await json(`${api.url}/api/v1/sysadmin/restaurants`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.token}` },
-    body: { name: 'Bench Café', slug, currency: 'USD', timezone: 'UTC', planCode: 'enterprise', owner },
-  });
-  const session = await login(api.url, owner.email, owner.password);
+  const session = await createRestaurant(api.url, 'flood');
   const pinned = pin(api.child.pid, 0) && pin(process.pid, 1);
   console.log(`${pinned ? 'API on core 0, flood and probe on core 1' : 'unpinned'}`);
   await idle(api, 3000);

@@ -168,3 +168,25 @@ export async function connectMysql(purpose) {
     timezone: 'Z',
   });
 }
+
+/**
+ * A new restaurant on the enterprise plan, made through the sysadmin API, and
+ * its signed-in owner: `{ restaurantId, slug, token, headers }` (bearer headers).
+ */
+export async function createRestaurant(url, label) {
+  const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
+  const slug = `${label}-${Date.now().toString(36)}`;
+  const owner = { email: `${slug}@bench.test`, name: 'Bench Owner', password: 'bench-Owner-password-1' };
+  const { body: created } = await json(`${url}/api/v1/sysadmin/restaurants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.token}` },
+    body: { name: 'Bench Café', slug, currency: 'USD', timezone: 'UTC', planCode: 'enterprise', owner },
+  });
+  const session = await login(url, owner.email, owner.password);
+  return {
+    restaurantId: created.restaurant.id,
+    slug,
+    token: session.token,
+    headers: { authorization: `Bearer ${session.token}` },
+  };
+}

@@ -3,7 +3,7 @@
 // session check, tenant, role, validation, mapping) next to a bare Fastify +
 // mysql2 route that checks the same JWT and runs the same three queries.
 import { randomUUID } from 'node:crypto';
-import { compare, freePort, json, load, login, pin, report, ROOT, startApi, startServer, SYSADMIN } from './lib.mjs';
+import { compare, freePort, createRestaurant, json, load, pin, report, ROOT, startApi, startServer } from './lib.mjs';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -17,16 +17,7 @@ if (!process.env.DATABASE_URL) {
 }
 
 async function seed(url) {
-  const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
-  const slug = `list-${Date.now().toString(36)}`;
-  const owner = { email: `${slug}@bench.test`, name: 'Owner', password: 'bench-Owner-password-1' };
-  await json(`${url}/api/v1/sysadmin/restaurants`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.token}` },
-    body: { name: 'List Café', slug, currency: 'USD', timezone: 'UTC', planCode: 'enterprise', owner },
-  });
-  const session = await login(url, owner.email, owner.password);
-  const headers = { authorization: `Bearer ${session.token}` };
+  const { headers, token } = await createRestaurant(url, 'list');
   const { body: category } = await json(`${url}/api/v1/menu/categories`, {
     method: 'POST',
     headers,
@@ -44,7 +35,7 @@ async function seed(url) {
       body: { type: 'takeaway', items: [{ menuItemId: item.id, quantity: 1 + (i % 3) }] },
     });
   }
-  return session.token;
+  return token;
 }
 
 async function startBare() {

@@ -3,7 +3,7 @@
 // order + lines + history, one transaction) at 32 concurrent clients, next to a
 // bare Fastify + mysql2 route inserting the same rows in one transaction.
 import { randomUUID } from 'node:crypto';
-import { compare, freePort, json, login, pin, report, ROOT, startApi, startServer, SYSADMIN } from './lib.mjs';
+import { compare, freePort, createRestaurant, json, pin, report, ROOT, startApi, startServer } from './lib.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -32,16 +32,7 @@ function placing(url, headers, body) {
 }
 
 async function seed(url) {
-  const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
-  const slug = `place-${Date.now().toString(36)}`;
-  const owner = { email: `${slug}@bench.test`, name: 'Owner', password: 'bench-Owner-password-1' };
-  const { body: created } = await json(`${url}/api/v1/sysadmin/restaurants`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.token}` },
-    body: { name: 'Placement Café', slug, currency: 'USD', timezone: 'UTC', planCode: 'enterprise', owner },
-  });
-  const session = await login(url, owner.email, owner.password);
-  const headers = { authorization: `Bearer ${session.token}` };
+  const { restaurantId, headers } = await createRestaurant(url, 'place');
   const { body: category } = await json(`${url}/api/v1/menu/categories`, {
     method: 'POST',
     headers,
@@ -67,7 +58,7 @@ async function seed(url) {
     headers,
     body: { name: 'bench', scopes: ['orders:write'] },
   });
-  return { restaurantId: created.restaurant.id, items, apiKey: key.key };
+  return { restaurantId, items, apiKey: key.key };
 }
 
 async function startBare(restaurantId, items) {

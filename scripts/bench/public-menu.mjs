@@ -4,24 +4,14 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compare, freePort, json, load, login, pin, report, startApi, startServer, SYSADMIN } from './lib.mjs';
+import { compare, freePort, createRestaurant, json, load, pin, report, startApi, startServer } from './lib.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
 export async function seedMenu(url) {
-  const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
-  const auth = { authorization: `Bearer ${admin.token}` };
-  const slug = `bench-${Date.now().toString(36)}`;
-  const owner = { email: `${slug}@bench.test`, name: 'Bench Owner', password: 'bench-Owner-password-1' };
-  await json(`${url}/api/v1/sysadmin/restaurants`, {
-    method: 'POST',
-    headers: auth,
-    body: { name: 'Bench Café', slug, currency: 'USD', timezone: 'UTC', planCode: 'enterprise', owner },
-  });
-  const session = await login(url, owner.email, owner.password);
-  const headers = { authorization: `Bearer ${session.token}` };
+  const { slug, headers } = await createRestaurant(url, 'bench');
   for (let c = 0; c < 4; c++) {
     const { body: category } = await json(`${url}/api/v1/menu/categories`, {
       method: 'POST',
