@@ -1,5 +1,5 @@
 import { TEST_PASSWORD, uniqueEmail } from '../factories/restaurant.factory';
-import { seedShop, type Shop } from '../factories/shop.factory';
+import { place, seedShop, type Shop } from '../factories/shop.factory';
 import { startTestApi, type TestApi } from '../support/test-app';
 
 /** Inputs the fuzz suite (no-5xx.e2e-spec.ts) found answering 500, kept as plain regression tests. */
@@ -80,5 +80,20 @@ describe('inputs the fuzz suite found', () => {
     await shop.owner.patch(`/api/v1/tables/${shop.tableId}`, { seats: 4 }).expect(200);
     const table = await shop.owner.get(`/api/v1/tables/${shop.tableId}`).expect(200);
     expect(table.body).toMatchObject({ label: 'T1', seats: 4, isActive: true });
+  });
+
+  it('POST /orders with a nested array as a line is a 422 naming items, and places nothing', async () => {
+    const before = (await shop.owner.get('/api/v1/orders').expect(200)).body.meta.total as number;
+    const body = { type: 'takeaway', items: [[], { menuItemId: shop.cookie.id, quantity: 1 }] };
+    const res = await place(shop.owner, body).expect(422);
+    expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain('items');
+    expect((await shop.owner.get('/api/v1/orders').expect(200)).body.meta.total).toBe(before);
+  });
+
+  it('POST /menu/items with a nested array as a modifier group is a 422', async () => {
+    const categoryId = (await shop.owner.get('/api/v1/menu/categories').expect(200)).body.items[0].id as string;
+    await shop.owner
+      .post('/api/v1/menu/items', { categoryId, name: 'Nested', price: 100, modifierGroups: [[]] })
+      .expect(422);
   });
 });

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
+import type { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import type { DatabaseConfig } from '@coffee/config';
+import { EmbeddedDatabaseConnection } from './embedded/database-file';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './naming.strategy';
 import { TypeOrmNestLogger } from './typeorm-logger';
@@ -9,10 +10,18 @@ import { TypeOrmNestLogger } from './typeorm-logger';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own entity list type
 type EntityList = MixedList<Function | string | EntitySchema>;
 
+/** TypeORM's driver for the embedded database; it runs on Node's built-in `node:sqlite`. */
+export const EMBEDDED_DRIVER = 'better-sqlite3';
+
+/** The embedded SQLite has one connection: transactions on it run one after another. */
+export function isEmbedded(dataSource: DataSource): boolean {
+  return dataSource.options.type === EMBEDDED_DRIVER;
+}
+
 /**
  * The one DataSource factory for both run modes: MySQL/MariaDB with a pool when
- * a server is configured, else SQLite inside the process (sql.js, no compile
- * step) saved under `./data/`.
+ * a server is configured, else SQLite inside the process (`node:sqlite`, no
+ * addon to compile) in a file under `./data/` (docs/adr/0001-embedded-database-engine.md).
  */
 export function buildDataSourceOptions(config: DatabaseConfig, entities: EntityList = []): DataSourceOptions {
   const common = {
@@ -53,9 +62,9 @@ export function buildDataSourceOptions(config: DatabaseConfig, entities: EntityL
   mkdirSync(dirname(location), { recursive: true });
   return {
     ...common,
-    type: 'sqljs',
-    location,
-    // Saving is debounced by EmbeddedDatabasePersistence; autoSave rewrites the whole file per write.
-    autoSave: false,
+    type: EMBEDDED_DRIVER,
+    database: location,
+    // Checks the file, takes it for this process, and commits durably (write-ahead log, fsync per commit).
+    driver: EmbeddedDatabaseConnection,
   };
 }

@@ -2,7 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig, type DatabaseConfig } from '@coffee/config';
 import { buildDataSourceOptions } from './data-source.options';
-import { EmbeddedDatabasePersistence } from './embedded-persistence';
+import { EmbeddedDatabaseRefusedError } from './embedded/database-file';
+import { EmbeddedStorageState } from './embedded/storage-state';
 import { TransactionRunner } from './transactions';
 
 /** The database connection for both apps; features add entities with `TypeOrmModule.forFeature`. */
@@ -17,10 +18,12 @@ import { TransactionRunner } from './transactions';
         // Kubernetes restarts a pod that cannot connect; a long retry loop only hides the problem.
         retryAttempts: 3,
         retryDelay: 1000,
+        // A refused embedded file (in use, empty, damaged) will not get better by retrying.
+        toRetry: (error: unknown) => !(error instanceof EmbeddedDatabaseRefusedError),
       }),
     }),
   ],
-  providers: [EmbeddedDatabasePersistence, TransactionRunner],
-  exports: [EmbeddedDatabasePersistence, TransactionRunner],
+  providers: [EmbeddedStorageState, TransactionRunner],
+  exports: [EmbeddedStorageState, TransactionRunner],
 })
 export class DatabaseModule {}

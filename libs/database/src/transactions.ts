@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
+import { isEmbedded } from './data-source.options';
 
 /**
  * Runs a use case in one transaction and hands it the manager to pass down to
@@ -14,7 +15,7 @@ export class TransactionRunner {
   private readonly serialize: boolean;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.serialize = dataSource.options.type === 'sqljs';
+    this.serialize = isEmbedded(dataSource);
   }
 
   /**

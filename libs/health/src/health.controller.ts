@@ -1,8 +1,16 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import { Public } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
+import { EmbeddedStorageState } from '@coffee/database';
 import { RedisHealthIndicator } from './redis.health';
 import { ShutdownState } from './shutdown-state';
 
@@ -21,6 +29,8 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: ShutdownState,
+    private readonly storage: EmbeddedStorageState,
+    private readonly indicators: HealthIndicatorService,
   ) {}
 
   @Get('live')
@@ -51,6 +61,7 @@ export class HealthController {
     }
     return this.health.check([
       () => this.database.pingCheck('database').withTimeout(DEPENDENCY_TIMEOUT_MS),
+      ...(this.storage.applies ? [() => this.storageCheck()] : []),
       ...(this.redis.configured ? [() => this.redis.pingCheck('redis', DEPENDENCY_TIMEOUT_MS)] : []),
       ...(withApp
         ? [
@@ -64,5 +75,13 @@ export class HealthController {
           ]
         : []),
     ]);
+  }
+
+  /** Embedded mode: down while writes cannot reach the database file. */
+  private storageCheck(): HealthIndicatorResult<'storage'> {
+    this.storage.probe();
+    const failure = this.storage.failingBecause;
+    const session = this.indicators.check('storage');
+    return failure === undefined ? session.up() : session.down({ message: failure });
   }
 }

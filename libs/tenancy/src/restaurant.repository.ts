@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { AppError, uniqueOr } from '@coffee/common';
-import type { TransactionScope } from '@coffee/database';
+import { isEmbedded, type TransactionScope } from '@coffee/database';
 import { RestaurantEntity, type RestaurantStatus } from './restaurant.entity';
 
 export type NewRestaurant = Pick<RestaurantEntity, 'name' | 'slug' | 'currency' | 'timezone' | 'planCode'>;
@@ -33,7 +33,7 @@ export class RestaurantRepository {
    * checks (plan limits) and the writes they guard run one at a time.
    */
   async lockForUpdate({ manager, restaurantId }: TransactionScope): Promise<void> {
-    if (manager.connection.options.type === 'sqljs') return; // one writer at a time already
+    if (isEmbedded(manager.connection)) return; // one writer at a time already
     await manager
       .getRepository(RestaurantEntity)
       .createQueryBuilder('r')

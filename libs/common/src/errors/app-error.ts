@@ -72,6 +72,15 @@ export class AppError extends Error {
     return new AppError('SERVICE_UNAVAILABLE', detail, { headers: { 'Retry-After': '5' }, cause });
   }
 
+  /** Embedded mode: the change could not be written to disk, so nothing was stored or acknowledged. */
+  static storageUnavailable(cause?: unknown): AppError {
+    return new AppError(
+      'STORAGE_UNAVAILABLE',
+      'The change could not be written to disk and was not stored; try again shortly',
+      { headers: { 'Retry-After': '5' }, cause },
+    );
+  }
+
   static rateLimited(retryAfterSeconds: number): AppError {
     return new AppError('RATE_LIMITED', 'Too many requests; slow down', {
       headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },

@@ -9,6 +9,22 @@ export function isUniqueViolation(error: unknown): boolean {
   });
 }
 
+/**
+ * SQLite's primary result codes meaning the file could not be written or read
+ * (I/O error, read-only, cannot open, disk full, file too large): the disk's
+ * fault, not the statement's.
+ */
+const SQLITE_STORAGE_CODES = new Set([8, 10, 13, 14, 22]);
+
+/** True when the embedded database could not write (or read) its file. */
+export function isStorageFailure(error: unknown): boolean {
+  const candidates = [error, (error as { driverError?: unknown } | null)?.driverError];
+  return candidates.some((candidate) => {
+    const errcode = (candidate as { errcode?: unknown } | null)?.errcode;
+    return typeof errcode === 'number' && SQLITE_STORAGE_CODES.has(errcode & 0xff);
+  });
+}
+
 /** Runs a write and turns a unique-constraint clash into the caller's named 409. */
 export async function uniqueOr<T>(write: () => Promise<T>, conflict: () => Error): Promise<T> {
   try {

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AppError, type FieldError } from './app-error';
+import { isStorageFailure } from './database-errors';
 import { ERROR_TITLES, problemType, type ErrorCode } from './error-codes';
 
 /** RFC 9457 problem details, as the contract shapes them. */
@@ -135,6 +136,10 @@ function classify(exception: unknown): ResolvedProblem {
   }
   if (exception instanceof SyntaxError || (exception as { statusCode?: number } | null)?.statusCode === 400) {
     return { error: new AppError('BAD_REQUEST', 'The request body is not valid JSON'), unexpected: false };
+  }
+  if (isStorageFailure(exception)) {
+    // EmbeddedStorageState logs the failure once; each refused write is not news.
+    return { error: AppError.storageUnavailable(exception), unexpected: false };
   }
   if (code && UNAVAILABLE_ERRNOS.has(code)) {
     return { error: AppError.serviceUnavailable(undefined, exception), unexpected: false };

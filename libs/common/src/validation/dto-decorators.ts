@@ -1,5 +1,6 @@
-import { Transform } from 'class-transformer';
-import { ValidateIf } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { Transform, Type } from 'class-transformer';
+import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
 
 /** Trims a string; other types pass through untouched, for the type check to refuse. */
 export function Trim(): PropertyDecorator {
@@ -24,4 +25,16 @@ export function ToBoolean(): PropertyDecorator {
  */
 export function IsOmittable(): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
+/**
+ * A list of nested objects validated as `type`. Each entry must be an object:
+ * `ValidateNested` alone lets a nested array (`[[]]`) through, empty and unchecked.
+ */
+export function EachNested(type: () => new () => object): PropertyDecorator {
+  return applyDecorators(
+    IsObject({ each: true, message: '$property must contain only objects' }),
+    ValidateNested({ each: true }),
+    Type(type),
+  );
 }

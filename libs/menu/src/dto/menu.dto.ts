@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -13,9 +12,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { PageQueryDto, IsOmittable, ToBoolean, Trim } from '@coffee/common';
+import { EachNested, PageQueryDto, IsOmittable, ToBoolean, Trim } from '@coffee/common';
 import { MONEY_MAX } from '@coffee/database';
 
 // --- categories ---
@@ -140,8 +138,7 @@ export class ModifierGroupDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => ModifierOptionDto)
+  @EachNested(() => ModifierOptionDto)
   options!: ModifierOptionDto[];
 }
 
@@ -182,8 +179,7 @@ class ItemFields {
   @IsOmittable()
   @IsArray()
   @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => ModifierGroupDto)
+  @EachNested(() => ModifierGroupDto)
   modifierGroups?: ModifierGroupDto[];
 }
 

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto, Trim } from '@coffee/common';
+import { EachNested, PageQueryDto, Trim } from '@coffee/common';
 import { MONEY_MAX } from '@coffee/database';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -18,7 +17,6 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import {
   ORDER_STATUSES,
@@ -82,8 +80,7 @@ export class PlaceOrderDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => OrderLineDto)
+  @EachNested(() => OrderLineDto)
   items!: OrderLineDto[];
 }
 

@@ -1,0 +1,99 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  call,
+  categoryNames,
+  createShop,
+  describeEmbedded,
+  embedded,
+  newFile,
+  refusedStart,
+} from '../support/embedded';
+import { spawnApp, waitFor } from '../support/processes';
+
+/**
+ * The embedded database file abused the way files are: a second process on it,
+ * emptied or damaged by something else, a disk that refuses writes.
+ */
+// Spawns real processes (Nest boot, argon2): slow on a loaded 2-core machine.
+jest.setTimeout(120_000);
+
+describeEmbedded('embedded database: the file (the built API on one SQLite file)', () => {
+  it('refuses a second process on the same file, naming the holder', async () => {
+    const file = newFile();
+    const first = await spawnApp('api', embedded(file));
+    try {
+      const second = await refusedStart(file);
+      expect(second.code).not.toBe(0);
+      expect(second.output).toContain(`The embedded database ${file} is in use by pid ${first.child.pid}`);
+      expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+    // The lock goes with the process: after a SIGKILL the next start takes the file over.
+    const crashed = await spawnApp('api', embedded(file));
+    crashed.child.kill('SIGKILL');
+    await crashed.exited;
+    const next = await spawnApp('api', embedded(file));
+    await next.stop();
+  });
+
+  describe('a file that is not a whole database stops the start, untouched', () => {
+    let healthy: Buffer;
+
+    beforeAll(async () => {
+      const file = newFile();
+      const proc = await spawnApp('api', embedded(file));
+      await proc.stop(); // a clean stop folds the write-ahead log into the file
+      healthy = readFileSync(file);
+    });
+
+    it.each([
+      ['empty', () => Buffer.alloc(0), 'is empty (0 bytes)'],
+      ['not SQLite', () => Buffer.from('{"restaurants": []}\n'.repeat(300)), 'is not a SQLite database'],
+      ['truncated', () => healthy.subarray(0, 2 * 4096), 'is truncated'],
+    ])('%s', async (_label, contents, message) => {
+      const file = newFile();
+      const bytes = contents();
+      writeFileSync(file, bytes);
+      const { code, output } = await refusedStart(file);
+      expect(code).not.toBe(0);
+      expect(output).toContain(`The embedded database ${file} ${message}`);
+      expect(output).toContain('Restore it from a backup');
+      expect(readFileSync(file).equals(bytes)).toBe(true);
+    });
+  });
+
+  it('answers 503 STORAGE_UNAVAILABLE while the disk refuses writes, stores nothing, and recovers without a restart', async () => {
+    const file = newFile();
+    let proc = await spawnApp('api', embedded(file, { LOG_LEVEL: 'error' }));
+    try {
+      const token = await createShop(proc.url, 'disk-full');
+      const categories = `${proc.url}/api/v1/menu/categories`;
+      expect((await call(categories, 'POST', token, { name: 'Before' })).status).toBe(201);
+
+      // A file-size limit of one byte makes every write to the database fail as a full disk would.
+      execFileSync('prlimit', ['--pid', String(proc.child.pid), '--fsize=1:']);
+      const refused = await call(categories, 'POST', token, { name: 'Refused' });
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ code: 'STORAGE_UNAVAILABLE', status: 503 });
+      const ready = await call(`${proc.url}/health/ready`, 'GET', undefined);
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ error: { storage: { status: 'down' } } });
+      // Reads still work, and the refused write is not there.
+      expect([...(await categoryNames(proc.url, token))]).toEqual(['Before']);
+
+      execFileSync('prlimit', ['--pid', String(proc.child.pid), '--fsize=unlimited:']);
+      await waitFor(proc, '/health/ready', 200);
+      expect((await call(categories, 'POST', token, { name: 'After' })).status).toBe(201);
+      expect(proc.output()).toContain('The embedded database cannot write its file: disk I/O error');
+
+      await proc.stop();
+      proc = await spawnApp('api', embedded(file));
+      expect([...(await categoryNames(proc.url, token))].sort()).toEqual(['After', 'Before']);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      await proc.stop();
+    }
+  });
+});
