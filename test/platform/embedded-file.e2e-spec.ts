@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   call,
   categoryNames,
@@ -9,7 +10,7 @@ import {
   newFile,
   refusedStart,
 } from '../support/embedded';
-import { spawnApp, waitFor } from '../support/processes';
+import { eventually, spawnApp, waitFor } from '../support/processes';
 
 /**
  * The embedded database file abused the way files are: a second process on it,
@@ -94,6 +95,30 @@ describeEmbedded('embedded database: the file (the built API on one SQLite file)
       expect(statSync(file).mode & 0o777).toBe(0o600);
     } finally {
       await proc.stop();
+    }
+  });
+
+  it('backs the database up at start, online, into whole files a server can start on', async () => {
+    const file = newFile();
+    let proc = await spawnApp('api', embedded(file, { SQLITE_BACKUP_INTERVAL_MINUTES: '0' }));
+    const token = await createShop(proc.url, 'backups');
+    expect((await call(`${proc.url}/api/v1/menu/categories`, 'POST', token, { name: 'Kept' })).status).toBe(201);
+    await proc.stop();
+    expect(existsSync(join(dirname(file), 'backups'))).toBe(false);
+
+    proc = await spawnApp('api', embedded(file, { SQLITE_BACKUP_KEEP: '1' }));
+    const directory = join(dirname(file), 'backups');
+    const backup = await eventually(() =>
+      Promise.resolve(readdirSync(directory).find((name) => /^db-.+\.sqlite$/.test(name))),
+    );
+    await proc.stop();
+    expect(statSync(join(directory, backup)).mode & 0o777).toBe(0o600);
+
+    const restored = await spawnApp('api', embedded(join(directory, backup), { SQLITE_BACKUP_INTERVAL_MINUTES: '0' }));
+    try {
+      expect([...(await categoryNames(restored.url, token))]).toEqual(['Kept']);
+    } finally {
+      await restored.stop();
     }
   });
 });

@@ -173,6 +173,24 @@ export class EnvironmentVariables {
   @IsString()
   SQLITE_PATH = 'data/coffee.sqlite';
 
+  /** Embedded mode: where the automatic backups go (default: `backups/` beside SQLITE_PATH). */
+  @IsString()
+  @IsOptional()
+  SQLITE_BACKUP_DIR?: string;
+
+  /** Embedded mode: minutes between automatic backups (one is also taken at start); 0 turns them off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(525_600)
+  SQLITE_BACKUP_INTERVAL_MINUTES = 1440;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SQLITE_BACKUP_KEEP = 7;
+
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   @IsOptional()
   REDIS_URL?: string;

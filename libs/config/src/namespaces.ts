@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { isProductionLike, validateEnvironment, type EnvironmentVariables } from './environment';
 
@@ -112,6 +112,11 @@ export function databaseConfigFrom(env: EnvironmentVariables) {
     mode: mysql ? ('mysql' as const) : ('embedded' as const),
     mysql,
     sqlitePath: env.SQLITE_PATH,
+    backups: {
+      directory: env.SQLITE_BACKUP_DIR ?? join(dirname(env.SQLITE_PATH), 'backups'),
+      intervalMinutes: env.SQLITE_BACKUP_INTERVAL_MINUTES,
+      keep: env.SQLITE_BACKUP_KEEP,
+    },
     poolSize: env.DB_POOL_SIZE,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     // The embedded database has nobody else to migrate it.

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { databaseConfig, type DatabaseConfig } from '@coffee/config';
 import { buildDataSourceOptions } from './data-source.options';
+import { EmbeddedBackups } from './embedded/backups';
 import { EmbeddedDatabaseRefusedError } from './embedded/database-file';
 import { EmbeddedStorageState } from './embedded/storage-state';
 import { TransactionRunner } from './transactions';
@@ -23,7 +24,7 @@ import { TransactionRunner } from './transactions';
       }),
     }),
   ],
-  providers: [EmbeddedStorageState, TransactionRunner],
-  exports: [EmbeddedStorageState, TransactionRunner],
+  providers: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner],
+  exports: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner],
 })
 export class DatabaseModule {}

@@ -1,5 +1,6 @@
 export * from './data-source.options';
 export * from './database.module';
+export * from './embedded/backups';
 export * from './embedded/database-file';
 export * from './embedded/storage-state';
 export * from './entities/base.entity';

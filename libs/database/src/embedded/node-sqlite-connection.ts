@@ -1,4 +1,4 @@
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { backup, DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 
 type Row = Record<string, unknown>;
 
@@ -90,6 +90,11 @@ export class NodeSqliteConnection {
 
   exec(sql: string): void {
     this.database.exec(sql);
+  }
+
+  /** SQLite's online backup into `destination`, a few pages at a time while writes go on. */
+  backup(destination: string): Promise<number> {
+    return backup(this.database, destination);
   }
 
   close(): void {
