@@ -1,7 +1,7 @@
 import { moneyTransformer } from './money';
 
 describe('moneyTransformer', () => {
-  it('reads BIGINT as mysql2 returns it (a decimal string) and as sql.js does (a number)', () => {
+  it('reads BIGINT as mysql2 returns it (a decimal string) and as node:sqlite does (a number)', () => {
     expect(moneyTransformer.from('297000000000')).toBe(297_000_000_000);
     expect(moneyTransformer.from('-1000000000000')).toBe(-1_000_000_000_000);
     expect(moneyTransformer.from(450)).toBe(450);

@@ -10,7 +10,7 @@ export const MONEY_MAX = 1_000_000_000_000;
 
 /**
  * BIGINT ↔ number. mysql2 under TypeORM's defaults (`supportBigNumbers`,
- * `bigNumberStrings`) returns BIGINT as a decimal string; sql.js returns a
+ * `bigNumberStrings`) returns BIGINT as a decimal string; node:sqlite returns a
  * number. A value that a double cannot hold exactly is refused, never rounded.
  */
 export const moneyTransformer = {
