@@ -1,13 +1,25 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { authConfigFrom, ConfigValidationError, currentEnvironment, loadDotEnvFile } from '@coffee/config';
+import { DataSource } from 'typeorm';
+import {
+  authConfigFrom,
+  ConfigValidationError,
+  currentEnvironment,
+  databaseConfigFrom,
+  loadDotEnvFile,
+} from '@coffee/config';
+import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN, UserAccountsService } from '@coffee/users';
 import { CliModule } from './cli.module';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
+  migrate
+      Applies pending migrations (what \`npm run migration:run\` does). Holds the database-wide
+      migration lock: API and worker processes starting meanwhile wait for it, and it waits for them.
   create-sysadmin --email <email> [--name <name>] [--password <password>]
       Creates a platform admin if the email is not taken (never overwrites).
       The password may come from SYSADMIN_PASSWORD (or SYSADMIN_PASSWORD_FILE) instead of the command line.
@@ -41,6 +53,19 @@ async function createSysadmin(args: string[]): Promise<void> {
   }
 }
 
+async function migrate(): Promise<void> {
+  // Debug lines (TypeORM's schema checks) are noise in a deployment job's log.
+  Logger.overrideLogger(['log', 'warn', 'error', 'fatal']);
+  // Migrations use the QueryRunner API only: no entities needed.
+  const dataSource = new DataSource(buildDataSourceOptions(databaseConfigFrom(currentEnvironment())));
+  await dataSource.initialize();
+  try {
+    await runMigrationsOnce(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   loadDotEnvFile();
@@ -53,6 +78,8 @@ async function main(): Promise<void> {
   switch (command) {
     case 'create-sysadmin':
       return createSysadmin(rest);
+    case 'migrate':
+      return migrate();
     default:
       process.stdout.write(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exit(2);

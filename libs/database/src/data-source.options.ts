@@ -27,7 +27,9 @@ export function buildDataSourceOptions(config: DatabaseConfig, entities: EntityL
   const common = {
     entities,
     migrations: MIGRATIONS,
-    migrationsRun: config.migrateOnStart,
+    // Never TypeORM's own run inside initialize(): it takes no lock, so processes starting
+    // together would each migrate. DatabaseModule migrates through runMigrationsOnce.
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,

@@ -5,6 +5,7 @@ import { buildDataSourceOptions } from './data-source.options';
 import { EmbeddedBackups } from './embedded/backups';
 import { EmbeddedDatabaseRefusedError } from './embedded/database-file';
 import { EmbeddedStorageState } from './embedded/storage-state';
+import { initializeDataSource, MigrationsFailedError } from './migrations-runner';
 import { TransactionRunner } from './transactions';
 
 /** The database connection for both apps; features add entities with `TypeOrmModule.forFeature`. */
@@ -15,13 +16,18 @@ import { TransactionRunner } from './transactions';
       inject: [databaseConfig.KEY],
       useFactory: (config: DatabaseConfig) => ({
         ...buildDataSourceOptions(config),
+        // Read by initializeDataSource, which migrates under a database lock before the app starts.
+        migrationsRun: config.migrateOnStart,
         autoLoadEntities: true,
         // Kubernetes restarts a pod that cannot connect; a long retry loop only hides the problem.
         retryAttempts: 3,
         retryDelay: 1000,
-        // A refused embedded file (in use, empty, damaged) will not get better by retrying.
-        toRetry: (error: unknown) => !(error instanceof EmbeddedDatabaseRefusedError),
+        // A refused embedded file (in use, empty, damaged) or a failed migration would fail again;
+        // waiting for the migrations lock has already taken its time.
+        toRetry: (error: unknown) =>
+          !(error instanceof EmbeddedDatabaseRefusedError || error instanceof MigrationsFailedError),
       }),
+      dataSourceFactory: (options) => initializeDataSource(options!),
     }),
   ],
   providers: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner],

@@ -5,6 +5,7 @@ export * from './embedded/database-file';
 export * from './embedded/storage-state';
 export * from './entities/base.entity';
 export * from './migrations';
+export * from './migrations-runner';
 export * from './migrations/columns';
 export * from './naming.strategy';
 export * from './transactions';

@@ -2,6 +2,9 @@ import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
 import { withoutSqlLiterals } from '@coffee/common';
 
+// Waiting for a lock (a starting process for another's migrations) is expected, not slow work.
+const LOCK_WAIT = /^\s*select\s+get_lock\s*\(/i;
+
 /**
  * TypeORM's log lines through the application logger (pino JSON with request
  * ids) instead of console. A failed query is debug: the error reaches the
@@ -24,6 +27,7 @@ export class TypeOrmNestLogger implements TypeOrmLogger {
   }
 
   logQuerySlow(time: number, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
+    if (LOCK_WAIT.test(query)) return;
     this.logger.warn({ durationMs: time, query: withoutSqlLiterals(query) }, 'slow query');
   }
 
