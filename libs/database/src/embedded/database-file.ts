@@ -39,8 +39,9 @@ function refuse(path: string, problem: string, advice = RESTORE): never {
   throw new EmbeddedDatabaseRefusedError(`The embedded database ${path} ${problem}. ${advice}`);
 }
 
-function fsyncDirectory(directory: string): void {
-  const fd = openSync(directory, 'r');
+/** Flushes a file or a directory (a rename is durable once its directory is synced). */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);
   } finally {
@@ -73,7 +74,7 @@ function createDatabaseFile(path: string): void {
     database.close();
   }
   renameSync(temporary, path);
-  fsyncDirectory(dirname(path));
+  fsyncPath(dirname(path));
 }
 
 /**
