@@ -1,6 +1,6 @@
 // npm run bench -- <name>: runs scripts/bench/<name>.mjs against the built API.
 const name = process.argv[2];
-const known = ['public-menu', 'orders-paging', 'orders-placement', 'orders-list', 'body-flood'];
+const known = ['public-menu', 'orders-paging', 'orders-placement', 'orders-list', 'body-flood', 'embedded-writes'];
 if (!known.includes(name)) {
   console.error(`usage: npm run bench -- <${known.join('|')}>`);
   process.exit(2);
