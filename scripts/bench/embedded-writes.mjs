@@ -1,7 +1,8 @@
-// npm run bench -- embedded-writes [--server <checkout>] [--seconds 10] [--warmup 2] [--clients 4,32] [--sizes 5,50]
+// npm run bench -- embedded-writes [--server <checkout>] [--write order|category] [--seconds 10] [--warmup 2]
+//                                   [--clients 4,32] [--sizes 5,50] [--rounds 1]
 // Acknowledged writes/s on the embedded default (no DATABASE_URL, DB_HOST or REDIS_URL; SQLITE_PATH a temp
-// file): order placements, each with a fresh Idempotency-Key, answered 201, at each client count on a database
-// file of each size (MB). Every cell starts a fresh server on a fresh copy of a prepared file. The files are
+// file): writes answered 201 (order placements by default) at each client count on a database file of each
+// size (MB). Every cell starts a fresh server on a fresh copy of a prepared file. The files are
 // grown with filler orders while no server runs, through node:sqlite: the bench relies only on HTTP and on the
 // SQLite file format, so it measures any embedded engine. `--server` (or BENCH_SERVER) names another checkout
 // whose build (dist/) is measured instead of this one, so "before" and "after" run from one script.
@@ -24,17 +25,54 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: process.env.BENCH_WARMUP_SECONDS ?? '2' },
     clients: { type: 'string', default: process.env.BENCH_CLIENTS ?? '4,32' },
     sizes: { type: 'string', default: process.env.BENCH_SIZES_MB ?? '5,50' },
+    write: { type: 'string', default: process.env.BENCH_WRITE ?? 'order' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '1' },
   },
 });
 const SECONDS = Number(args.seconds);
 const WARMUP = Number(args.warmup);
 const CLIENTS = args.clients.split(',').map(Number);
 const SIZES_MB = args.sizes.split(',').map(Number);
+const ROUNDS = Number(args.rounds);
 const MAIN = [join(args.server, 'dist/apps/api/src/main.js'), join(args.server, 'apps/api/src/main.js')]
   .map((path) => resolve(path))
   .find((path) => existsSync(path));
 if (!MAIN) {
   console.error(`no built API under ${args.server} (run npm run build there)`);
+  process.exit(2);
+}
+
+/**
+ * The writes a client repeats, each answered 201. `table` holds one row per write; `seeded` rows of the bench
+ * restaurant are there before the load.
+ */
+const WRITES = {
+  // One transaction: the idempotency key, the daily number, the order, its lines, its first history entry and
+  // the stored answer.
+  order: {
+    path: '/api/v1/orders',
+    table: 'orders',
+    seeded: 0,
+    requestOptions: ({ apiKeyHeaders, order }) => ({
+      headers: apiKeyHeaders,
+      body: JSON.stringify(order),
+      unique: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': randomUUID() } }),
+    }),
+  },
+  // One row, by the owner's session.
+  category: {
+    path: '/api/v1/menu/categories',
+    table: 'menu_categories',
+    seeded: 1,
+    requestOptions: ({ ownerHeaders }) => ({
+      headers: ownerHeaders,
+      unique: (request) => ({ ...request, body: JSON.stringify({ name: `Category ${randomUUID()}` }) }),
+    }),
+  },
+};
+const WRITE = Object.hasOwn(WRITES, args.write) ? WRITES[args.write] : undefined;
+if (!WRITE) {
+  console.error(`--write is one of ${Object.keys(WRITES).join(', ')}`);
   process.exit(2);
 }
 
@@ -78,14 +116,15 @@ async function seedRestaurant(url, label) {
   const { key } = await post('/api/v1/api-keys', { name: 'bench', scopes: ['orders:write'] });
   return {
     restaurantId,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({
+    ownerHeaders: { 'content-type': 'application/json', ...headers },
+    apiKeyHeaders: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    order: {
       type: 'takeaway',
       items: [
         { menuItemId: latte.id, quantity: 2 },
         { menuItemId: cookie.id, quantity: 1 },
       ],
-    }),
+    },
   };
 }
 
@@ -99,12 +138,12 @@ async function settled(path, quietMs = 1000) {
   }
 }
 
-/** Orders of `restaurantId` in the file a stopped server left, or null when the file cannot be read. */
-function ordersInFile(path, restaurantId) {
+/** Rows of `restaurantId` in `table` of the file a stopped server left, or null when the file cannot be read. */
+function rowsInFile(path, table, restaurantId) {
   try {
     const db = new DatabaseSync(path);
     try {
-      return db.prepare('SELECT count(*) AS n FROM orders WHERE restaurant_id = ?').get(restaurantId).n;
+      return db.prepare(`SELECT count(*) AS n FROM "${table}" WHERE restaurant_id = ?`).get(restaurantId).n;
     } finally {
       db.close();
     }
@@ -117,13 +156,13 @@ function ordersInFile(path, restaurantId) {
 async function prepareTemplate(dir) {
   const path = join(dir, 'template.sqlite');
   const api = await startEmbedded(path);
-  let order;
+  let filler;
   try {
-    order = await seedRestaurant(api.url, 'filler');
+    filler = await seedRestaurant(api.url, 'filler');
     await json(`${api.url}/api/v1/orders`, {
       method: 'POST',
-      headers: { ...order.headers, 'idempotency-key': randomUUID() },
-      body: JSON.parse(order.body),
+      headers: { ...filler.apiKeyHeaders, 'idempotency-key': randomUUID() },
+      body: filler.order,
     });
     // A server that saves on a timer may be stopped in the middle of a save (sql.js with a debounced save then
     // leaves a truncated file), so the template is taken once the file has settled.
@@ -131,7 +170,8 @@ async function prepareTemplate(dir) {
   } finally {
     await api.stop();
   }
-  if (ordersInFile(path, order.restaurantId) !== 1) throw new Error(`the stopped server left no usable ${path}`);
+  if (rowsInFile(path, 'orders', filler.restaurantId) !== 1)
+    throw new Error(`the stopped server left no usable ${path}`);
   return path;
 }
 
@@ -197,26 +237,19 @@ function fill(path, targetBytes) {
   db.close();
 }
 
-/** One autocannon run of order placements, a new Idempotency-Key per request. */
-function place(url, order, connections, duration) {
+/** One autocannon run of the write, each request made unique (a new key or name). */
+function load(url, write, connections, duration) {
   return new Promise((resolve, reject) => {
     autocannon(
       {
-        url: `${url}/api/v1/orders`,
+        url: `${url}${WRITE.path}`,
         method: 'POST',
         connections,
         duration,
         pipelining: 1,
-        headers: order.headers,
-        body: order.body,
-        requests: [
-          {
-            setupRequest: (request) => ({
-              ...request,
-              headers: { ...request.headers, 'idempotency-key': randomUUID() },
-            }),
-          },
-        ],
+        headers: write.headers,
+        body: write.body,
+        requests: [{ setupRequest: write.unique }],
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
@@ -229,15 +262,16 @@ async function measure(prepared, clients) {
   const path = join(dir, 'coffee.sqlite');
   copyFileSync(prepared, path);
   const api = await startEmbedded(path);
-  let order, warmup, result;
+  let seeded, warmup, result;
   let walPeak = 0;
   const pinned = pin(api.child.pid, 0) && pin(process.pid, 1);
   try {
-    order = await seedRestaurant(api.url, 'writes');
-    warmup = await place(api.url, order, clients, WARMUP);
+    seeded = await seedRestaurant(api.url, 'writes');
+    const write = WRITE.requestOptions(seeded);
+    warmup = await load(api.url, write, clients, WARMUP);
     // A WAL engine keeps recent writes beside the file: its size is part of the database's footprint.
     const sampler = setInterval(() => (walPeak = Math.max(walPeak, sizeOf(`${path}-wal`))), 250);
-    result = await place(api.url, order, clients, SECONDS);
+    result = await load(api.url, write, clients, SECONDS);
     clearInterval(sampler);
   } finally {
     // Stopped right after the load, as a deploy would: what the file then holds is what a restart finds.
@@ -245,7 +279,7 @@ async function measure(prepared, clients) {
   }
   const file = sizeOf(path) + sizeOf(`${path}-wal`);
   const acknowledged = warmup['2xx'] + result['2xx'];
-  const kept = ordersInFile(path, order.restaurantId);
+  const rows = rowsInFile(path, WRITE.table, seeded.restaurantId);
   rmSync(dir, { recursive: true, force: true });
   return {
     writes: result['2xx'] / result.duration,
@@ -253,7 +287,7 @@ async function measure(prepared, clients) {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     // Requests cut off by the end of the load may have committed too, so more may be kept than acknowledged.
-    lost: kept === null ? 'unreadable' : Math.max(0, acknowledged - kept),
+    lost: rows === null ? 'unreadable' : Math.max(0, acknowledged - (rows - WRITE.seeded)),
     file,
     walPeak,
     pinned,
@@ -270,18 +304,31 @@ try {
     return { mb, path, bytes: sizeOf(path) };
   });
   console.log(`server: ${MAIN}`);
-  console.log(`order placements (POST /api/v1/orders, 201), ${WARMUP}s warm-up then ${SECONDS}s per cell`);
-  const columns = ['db', 'start MB', 'clients', 'writes/s', 'p50 ms', 'p99 ms', 'errors', 'lost at stop', 'end MB'];
-  console.log([...columns, 'wal peak MB'].join('\t'));
-  let pinned = true;
-  for (const { mb, path, bytes } of prepared) {
-    for (const clients of CLIENTS) {
-      const cell = await measure(path, clients);
-      pinned &&= cell.pinned;
-      const row = [`${mb} MB`, megabytes(bytes), clients, Math.round(cell.writes), cell.p50, cell.p99, cell.errors];
-      console.log([...row, cell.lost, megabytes(cell.file), megabytes(cell.walPeak)].join('\t'));
+  console.log(
+    `${args.write} writes (POST ${WRITE.path}, 201), ${WARMUP}s warm-up then ${SECONDS}s per cell, ${ROUNDS} round(s)`,
+  );
+  const cells = SIZES_MB.flatMap((mb, i) => CLIENTS.map((clients) => ({ ...prepared[i], clients, runs: [] })));
+  // Rounds go over the whole matrix in turn, so a burst of noise on a shared machine spreads over the cells.
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const cell of cells) {
+      cell.runs.push(await measure(cell.path, cell.clients));
+      const { writes } = cell.runs.at(-1);
+      console.error(`round ${round}: ${cell.mb} MB, ${cell.clients} clients: ${Math.round(writes)} writes/s`);
     }
   }
+  const columns = ['db', 'start MB', 'clients', 'writes/s', 'p50 ms', 'p99 ms', 'errors', 'lost at stop', 'end MB'];
+  console.log([...columns, 'wal peak MB', 'rounds (writes/s)'].join('\t'));
+  for (const { mb, bytes, clients, runs } of cells) {
+    // The round of median throughput stands for the cell; errors and losses of every round are shown.
+    const median = runs.toSorted((a, b) => a.writes - b.writes)[Math.floor(runs.length / 2)];
+    const errors = runs.reduce((sum, run) => sum + run.errors, 0);
+    const row = [`${mb} MB`, megabytes(bytes), clients, Math.round(median.writes), median.p50, median.p99, errors];
+    const end = megabytes(Math.max(...runs.map((run) => run.file)));
+    const walPeak = megabytes(Math.max(...runs.map((run) => run.walPeak)));
+    const rounds = runs.map((run) => Math.round(run.writes)).join(', ');
+    console.log([...row, runs.map((run) => run.lost).join(', '), end, walPeak, rounds].join('\t'));
+  }
+  const pinned = cells.every((cell) => cell.runs.every((run) => run.pinned));
   console.log(pinned ? 'server on core 0, load on core 1' : 'unpinned (no taskset)');
 } finally {
   rmSync(work, { recursive: true, force: true });
