@@ -48,8 +48,11 @@ export async function waitForHttp(url, attempts = 200) {
   throw new Error(`${url} did not come up`);
 }
 
-/** The built API (`npm run build`), on the embedded default unless DATABASE_URL/REDIS_URL are set. */
-export async function startApi(extraEnv = {}) {
+/**
+ * The built API (`npm run build`), on the embedded default unless DATABASE_URL/REDIS_URL are set. `main` may
+ * name another checkout's build; `cwd` is where it runs (and would read a `.env` from).
+ */
+export async function startApi(extraEnv = {}, { main = join(ROOT, 'dist/apps/api/src/main.js'), cwd } = {}) {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -71,16 +74,16 @@ export async function startApi(extraEnv = {}) {
       : { SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'coffee-bench-')), 'bench.sqlite') }),
     ...extraEnv,
   };
-  return startServer([join(ROOT, 'dist/apps/api/src/main.js')], env, port, '/health/live');
+  return startServer([main], env, port, '/health/live', { cwd });
 }
 
 /**
  * Runs `node <args>` as a server on `port` and resolves once `readyPath`
  * answers: `{ child, url, stop }`, where `stop()` sends SIGTERM and waits for
- * the exit.
+ * the exit. `options` go to `spawn` (e.g. `cwd`).
  */
-export async function startServer(args, env, port, readyPath) {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+export async function startServer(args, env, port, readyPath, options = {}) {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'], ...options });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}${readyPath}`);
   return {
