@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { createRestaurant, json, pin, ROOT, startApi } from './lib.mjs';
+import { createOrderingShop, json, pin, ROOT, startApi } from './lib.mjs';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(3),
@@ -98,22 +98,8 @@ function startEmbedded(path) {
 
 /** A restaurant with two menu items and an API key allowed to place orders. */
 async function seedRestaurant(url, label) {
-  const { restaurantId, headers } = await createRestaurant(url, label);
-  const post = async (path, body) => (await json(`${url}${path}`, { method: 'POST', headers, body })).body;
-  const category = await post('/api/v1/menu/categories', { name: 'Coffee' });
-  const latte = await post('/api/v1/menu/items', {
-    categoryId: category.id,
-    name: 'Latte',
-    price: 450,
-    taxRateBps: 1000,
-  });
-  const cookie = await post('/api/v1/menu/items', {
-    categoryId: category.id,
-    name: 'Cookie',
-    price: 250,
-    taxRateBps: 1000,
-  });
-  const { key } = await post('/api/v1/api-keys', { name: 'bench', scopes: ['orders:write'] });
+  const { restaurantId, headers, items, apiKey: key } = await createOrderingShop(url, label);
+  const [latte, cookie] = items;
   return {
     restaurantId,
     ownerHeaders: { 'content-type': 'application/json', ...headers },

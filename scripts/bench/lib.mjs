@@ -193,3 +193,26 @@ export async function createRestaurant(url, label) {
     headers: { authorization: `Bearer ${session.token}` },
   };
 }
+
+/**
+ * A restaurant (createRestaurant) with a "Coffee" category holding `menu`
+ * ([name, price] pairs, 10 % tax) and an API key allowed to place orders.
+ */
+export async function createOrderingShop(
+  url,
+  label,
+  menu = [
+    ['Latte', 450],
+    ['Cookie', 250],
+  ],
+) {
+  const shop = await createRestaurant(url, label);
+  const post = async (path, body) =>
+    (await json(`${url}${path}`, { method: 'POST', headers: shop.headers, body })).body;
+  const category = await post('/api/v1/menu/categories', { name: 'Coffee' });
+  const items = [];
+  for (const [name, price] of menu)
+    items.push(await post('/api/v1/menu/items', { categoryId: category.id, name, price, taxRateBps: 1000 }));
+  const { key } = await post('/api/v1/api-keys', { name: `${label}-orders`, scopes: ['orders:write'] });
+  return { ...shop, items, apiKey: key };
+}

@@ -3,7 +3,7 @@
 // order + lines + history, one transaction) at 32 concurrent clients, next to a
 // bare Fastify + mysql2 route inserting the same rows in one transaction.
 import { randomUUID } from 'node:crypto';
-import { compare, freePort, createRestaurant, json, pin, report, ROOT, startApi, startServer } from './lib.mjs';
+import { compare, createOrderingShop, freePort, pin, report, ROOT, startApi, startServer } from './lib.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -32,33 +32,8 @@ function placing(url, headers, body) {
 }
 
 async function seed(url) {
-  const { restaurantId, headers } = await createRestaurant(url, 'place');
-  const { body: category } = await json(`${url}/api/v1/menu/categories`, {
-    method: 'POST',
-    headers,
-    body: { name: 'Coffee' },
-  });
-  const items = [];
-  for (const [name, price] of [
-    ['Latte', 450],
-    ['Cookie', 250],
-  ]) {
-    items.push(
-      (
-        await json(`${url}/api/v1/menu/items`, {
-          method: 'POST',
-          headers,
-          body: { categoryId: category.id, name, price, taxRateBps: 1000 },
-        })
-      ).body,
-    );
-  }
-  const { body: key } = await json(`${url}/api/v1/api-keys`, {
-    method: 'POST',
-    headers,
-    body: { name: 'bench', scopes: ['orders:write'] },
-  });
-  return { restaurantId, items, apiKey: key.key };
+  const { restaurantId, items, apiKey } = await createOrderingShop(url, 'place');
+  return { restaurantId, items, apiKey };
 }
 
 async function startBare(restaurantId, items) {

@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { URLSearchParams } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { BENCH_METRICS_TOKEN, createRestaurant, json, login, pin, startApi } from './lib.mjs';
+import { BENCH_METRICS_TOKEN, createOrderingShop, json, login, pin, startApi } from './lib.mjs';
 
 const { values: options } = parseArgs({
   args: process.argv.slice(3),
@@ -57,32 +57,12 @@ if (![DURATION, CONNECTIONS, SAMPLE_SECONDS].every((n) => Number.isInteger(n) &&
 }
 
 async function seed(url) {
-  const owner = await createRestaurant(url, 'soak');
-  const { headers } = owner;
-  const { body: category } = await json(`${url}/api/v1/menu/categories`, {
-    method: 'POST',
-    headers,
-    body: { name: 'Coffee' },
-  });
-  const items = [];
-  for (const [name, price] of [
+  const { items, apiKey, ...owner } = await createOrderingShop(url, 'soak', [
     ['Latte', 450],
     ['Espresso', 300],
     ['Cookie', 250],
-  ]) {
-    const { body } = await json(`${url}/api/v1/menu/items`, {
-      method: 'POST',
-      headers,
-      body: { categoryId: category.id, name, price, taxRateBps: 1000 },
-    });
-    items.push(body);
-  }
-  const { body: key } = await json(`${url}/api/v1/api-keys`, {
-    method: 'POST',
-    headers,
-    body: { name: 'soak', scopes: ['orders:write'] },
-  });
-  return { owner, items, apiKey: key.key };
+  ]);
+  return { owner, items, apiKey };
 }
 
 /** VmRSS / VmHWM from /proc and the V8 heap gauges prom-client exports, in MB. */
