@@ -6,6 +6,7 @@ import { ApiKeyEntity, RefreshTokenEntity } from '@coffee/auth';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
 import { MenuCategoryEntity, MenuItemEntity, ModifierGroupEntity, ModifierOptionEntity } from '@coffee/menu';
 import { OrderCounterEntity, OrderEntity, OrderLineEntity, OrderStatusChangeEntity } from '@coffee/orders';
+import { PlanEntity } from '@coffee/subscriptions';
 import { TableEntity } from '@coffee/tables';
 import { RestaurantEntity } from '@coffee/tenancy';
 import { UserEntity } from '@coffee/users';
@@ -26,6 +27,7 @@ export const ENTITIES = [
   OrderLineEntity,
   OrderStatusChangeEntity,
   OrderCounterEntity,
+  PlanEntity,
 ];
 
 /** The DataSource the TypeORM CLI uses (`npm run migration:*`): the same options as the apps. */

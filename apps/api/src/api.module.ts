@@ -14,6 +14,7 @@ import { MetricsModule } from '@coffee/metrics';
 import { OrdersModule } from '@coffee/orders';
 import { QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
+import { SubscriptionsModule } from '@coffee/subscriptions';
 import { SysadminModule } from '@coffee/sysadmin';
 import { TablesModule } from '@coffee/tables';
 import { TenancyModule } from '@coffee/tenancy';
@@ -39,6 +40,7 @@ import { UsersModule } from '@coffee/users';
     MenuModule,
     TablesModule,
     OrdersModule,
+    SubscriptionsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })

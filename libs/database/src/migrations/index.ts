@@ -3,6 +3,7 @@ import { CreateTenancyAndAuth1763900000000 } from './1763900000000-create-tenanc
 import { CreateMenuAndTables1764000000000 } from './1764000000000-create-menu-and-tables';
 import { CreateOrders1764100000000 } from './1764100000000-create-orders';
 import { MoneyBigint1764200000000 } from './1764200000000-money-bigint';
+import { CreatePlans1764300000000 } from './1764300000000-create-plans';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateMenuAndTables1764000000000,
   CreateOrders1764100000000,
   MoneyBigint1764200000000,
+  CreatePlans1764300000000,
 ];
