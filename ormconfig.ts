@@ -6,7 +6,8 @@ import { ApiKeyEntity, RefreshTokenEntity } from '@coffee/auth';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
 import { MenuCategoryEntity, MenuItemEntity, ModifierGroupEntity, ModifierOptionEntity } from '@coffee/menu';
 import { OrderCounterEntity, OrderEntity, OrderLineEntity, OrderStatusChangeEntity } from '@coffee/orders';
-import { PlanEntity } from '@coffee/subscriptions';
+import { PlanEntity, SubscriptionEntity } from '@coffee/subscriptions';
+import { AuditLogEntity } from '@coffee/audit';
 import { TableEntity } from '@coffee/tables';
 import { RestaurantEntity } from '@coffee/tenancy';
 import { UserEntity } from '@coffee/users';
@@ -28,6 +29,8 @@ export const ENTITIES = [
   OrderStatusChangeEntity,
   OrderCounterEntity,
   PlanEntity,
+  SubscriptionEntity,
+  AuditLogEntity,
 ];
 
 /** The DataSource the TypeORM CLI uses (`npm run migration:*`): the same options as the apps. */

@@ -20,9 +20,17 @@ const db = await connectMysql('seed:load');
 const slug = `load-${randomBytes(4).toString('hex')}`;
 const owner = { email: `${slug}@load.test`, password: 'load-Owner-password-1' };
 const restaurantId = uuidv7();
+await db.query('INSERT INTO restaurants (id, name, slug, currency, timezone, status) VALUES (?,?,?,?,?,?)', [
+  restaurantId,
+  'Load Café',
+  slug,
+  'USD',
+  'UTC',
+  'active',
+]);
 await db.query(
-  'INSERT INTO restaurants (id, name, slug, currency, timezone, status, plan_code) VALUES (?,?,?,?,?,?,?)',
-  [restaurantId, 'Load Café', slug, 'USD', 'UTC', 'active', 'enterprise'],
+  "INSERT INTO subscriptions (id, restaurant_id, plan_code, status, current_period_start, current_period_end) VALUES (?,?,'enterprise','active',?,?)",
+  [uuidv7(), restaurantId, new Date(), new Date(Date.now() + 30 * 86_400_000)],
 );
 await db.query(
   'INSERT INTO users (id, restaurant_id, email, name, role, password_hash, is_active) VALUES (?,?,?,?,?,?,1)',

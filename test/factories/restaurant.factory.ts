@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { TransactionRunner, trustedTenantScope, withManager } from '@coffee/database';
+import { SubscriptionsService, type PlanCode } from '@coffee/subscriptions';
 import { RestaurantRepository, type RestaurantEntity } from '@coffee/tenancy';
 import { UsersService, type UserResponse } from '@coffee/users';
 
@@ -20,10 +21,14 @@ export function uniqueEmail(label = 'user'): string {
   return `${label}.${randomBytes(5).toString('hex')}@example.test`;
 }
 
-/** A fresh restaurant with its owner, written through the same services the API uses. */
+/**
+ * A fresh restaurant with its trial subscription (enterprise unless asked: no
+ * limits in the way of tests about something else) and its owner, written
+ * through the same services the API uses.
+ */
 export async function seedRestaurant(
   app: INestApplication,
-  overrides: Partial<RestaurantEntity> = {},
+  overrides: Partial<RestaurantEntity & { planCode: PlanCode }> = {},
 ): Promise<SeededRestaurant> {
   return app.get(TransactionRunner).run(async (manager) => {
     const restaurant = await app.get(RestaurantRepository).insert(
@@ -32,10 +37,10 @@ export async function seedRestaurant(
         slug: overrides.slug ?? uniqueSlug(),
         currency: overrides.currency ?? 'USD',
         timezone: overrides.timezone ?? 'America/New_York',
-        planCode: overrides.planCode ?? 'pro',
       },
       manager,
     );
+    await app.get(SubscriptionsService).startTrial(manager, restaurant.id, overrides.planCode ?? 'enterprise');
     const owner = await app.get(UsersService).createOwner(withManager(trustedTenantScope(restaurant.id), manager), {
       email: uniqueEmail('owner'),
       name: 'Olivia Owner',

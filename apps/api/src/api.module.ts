@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from '@coffee/audit';
 import { AuthModule } from '@coffee/auth';
 import { AppCacheModule } from '@coffee/cache';
 import { ProblemDetailsFilter } from '@coffee/common';
@@ -28,6 +29,7 @@ import { UsersModule } from '@coffee/users';
     LoggingModule,
     TenancyModule,
     DatabaseModule,
+    AuditModule,
     RedisModule,
     AppCacheModule,
     QueueModule,

@@ -14,3 +14,4 @@ export * from './pagination/pagination';
 export * from './validation/validation';
 export * from './validation/well-formed';
 export * from './validation/dto-decorators';
+export * from './time/clock';

@@ -13,3 +13,4 @@ export * from './typeorm-logger';
 export * from './soft-delete';
 export * from './tenant-scope';
 export * from './money';
+export * from './raw-values';

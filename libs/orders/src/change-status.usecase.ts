@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AuditTrail } from '@coffee/audit';
 import { AppError } from '@coffee/common';
 import { TransactionRunner, withManager } from '@coffee/database';
 import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
@@ -20,6 +21,7 @@ export class ChangeOrderStatusUseCase {
     private readonly transactions: TransactionRunner,
     private readonly orders: OrderRepository,
     private readonly events: EventEmitter2,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(principal: TenantPrincipal, id: string, dto: ChangeStatusDto): Promise<OrderResponse> {
@@ -64,6 +66,16 @@ export class ChangeOrderStatusUseCase {
         changedBy: principal.userId ?? principal.apiKeyId,
         reason: dto.reason ?? null,
       });
+      if (dto.status === 'cancelled') {
+        await this.audit.record(manager, {
+          action: 'order.cancelled',
+          restaurantId: tx.restaurantId,
+          targetType: 'order',
+          targetId: id,
+          before: { status: order.status, number: order.number, total: order.total },
+          after: { status: 'cancelled', reason: dto.reason ?? null },
+        });
+      }
       const updated = await this.orders.find(tx, id);
       const lines = (await this.orders.linesOf(tx, [id])).get(id) ?? [];
       return toOrderResponse(updated!, lines);

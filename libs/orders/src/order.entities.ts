@@ -103,6 +103,7 @@ export class OrderStatusChangeEntity extends TenantOwnedEntity {
 
 /** The last daily number handed out, per restaurant and local date; bumped with UPDATE … SET n = n + 1. */
 @Entity({ name: 'order_counters' })
+@Index('ix_order_counters_business_date', ['businessDate'])
 export class OrderCounterEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   restaurantId!: string;

@@ -103,6 +103,27 @@ export class OrderRepository {
     return row.lastNumber;
   }
 
+  /**
+   * Orders placed in a calendar month (`YYYY-MM`, the restaurant's local
+   * dates): the sum of that month's daily number counters, at most 31 rows of
+   * the primary key, however many orders there are. Inside a placing
+   * transaction it includes that transaction's own orders.
+   */
+  async countInMonth(scope: TenantScope, month: string): Promise<number> {
+    const manager = scope.manager ?? this.orders.manager;
+    const row = await manager
+      .getRepository(OrderCounterEntity)
+      .createQueryBuilder('c')
+      .select('COALESCE(SUM(c.last_number), 0)', 'total')
+      .where('c.restaurant_id = :restaurantId', { restaurantId: scope.restaurantId })
+      .andWhere('c.business_date >= :first AND c.business_date <= :last', {
+        first: `${month}-01`,
+        last: `${month}-31`,
+      })
+      .getRawOne<{ total: number | string }>();
+    return Number(row?.total ?? 0);
+  }
+
   /** The order and its lines belong to the scope's restaurant, whatever `restaurantId` they carry. */
   async insert(scope: TransactionScope, order: NewOrder, lines: NewOrderLine[]): Promise<void> {
     const { manager, restaurantId } = scope;

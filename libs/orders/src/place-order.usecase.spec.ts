@@ -1,11 +1,11 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { AppError } from '@coffee/common';
+import { AppError, SystemClock } from '@coffee/common';
 import type { TransactionRunner } from '@coffee/database';
 import type { IdempotencyKeyRepository } from '@coffee/idempotency';
 import type { MenuItemsService } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import type { TablesService } from '@coffee/tables';
-import type { RestaurantRepository, TenantPrincipal } from '@coffee/tenancy';
+import type { PlanLimits, RestaurantRepository, TenantPrincipal, UsageCounters } from '@coffee/tenancy';
 import type { OrderRepository } from './order.repository';
 import { PlaceOrderUseCase } from './place-order.usecase';
 
@@ -29,6 +29,9 @@ function useCase(run: jest.Mock) {
     {} as TablesService,
     { findById: () => Promise.resolve({ timezone: 'UTC' }) } as unknown as RestaurantRepository,
     events,
+    {} as PlanLimits,
+    {} as UsageCounters,
+    new SystemClock(),
     metrics,
   );
   return { placeOrder, metrics, emitted };

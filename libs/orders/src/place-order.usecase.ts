@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EntityManager } from 'typeorm';
-import { AppError, type FieldError } from '@coffee/common';
+import { AppError, Clock, type FieldError } from '@coffee/common';
 import { newId, TransactionRunner, withManager, type TenantScope, type TransactionScope } from '@coffee/database';
 import { IdempotencyKeyRepository } from '@coffee/idempotency';
 import { MenuItemsService } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import { TablesService } from '@coffee/tables';
-import { RestaurantRepository, scopeOf, type TenantPrincipal } from '@coffee/tenancy';
+import { PlanLimits, RestaurantRepository, scopeOf, UsageCounters, type TenantPrincipal } from '@coffee/tenancy';
 import { priceOrder, type MenuEntry } from './domain/order-lines';
 import { businessDate } from './domain/pricing';
 import type { OrderResponse, PlaceOrderDto } from './dto/order.dto';
@@ -50,7 +50,7 @@ function driverCode(error: unknown): string | undefined {
  * are retried a few times, then 503.
  */
 @Injectable()
-export class PlaceOrderUseCase {
+export class PlaceOrderUseCase implements OnModuleInit {
   private readonly logger = new Logger(PlaceOrderUseCase.name);
   private readonly created;
   private readonly retries;
@@ -63,12 +63,22 @@ export class PlaceOrderUseCase {
     private readonly tables: TablesService,
     private readonly restaurants: RestaurantRepository,
     private readonly events: EventEmitter2,
+    private readonly limits: PlanLimits,
+    private readonly usage: UsageCounters,
+    private readonly clock: Clock,
     metrics: MetricsService,
   ) {
     this.created = metrics.counter('orders_created_total', 'Orders placed', ['type']);
     this.retries = metrics.counter('order_placement_retries_total', 'Placements retried after a lock conflict', [
       'code',
     ]);
+  }
+
+  /** Orders count against the plan's `maxOrdersPerMonth` by calendar month in the restaurant's time zone. */
+  onModuleInit(): void {
+    this.usage.register('ordersPerMonth', (scope, at) =>
+      this.orders.countInMonth(scope, businessDate(at.now, at.timeZone).slice(0, 7)),
+    );
   }
 
   /** `idempotencyKey` is well-formed already (IdempotencyKeyPipe). */
@@ -145,7 +155,9 @@ export class PlaceOrderUseCase {
       position,
     }));
 
-    const now = new Date();
+    // The plan gate locks the subscription row until commit, so the month's count stays exact.
+    await this.limits.assertRoomFor(tx, 'ordersPerMonth');
+    const now = this.clock.now();
     const day = businessDate(now, timeZone);
     const number = await this.orders.nextNumber(tx, day);
     const order: NewOrder = {

@@ -4,3 +4,4 @@ export * from './restaurant.entity';
 export * from './restaurant.repository';
 export * from './tenancy.module';
 export * from './tenant-status.service';
+export * from './tenant-standing';

@@ -33,6 +33,8 @@ export function scopeOf(principal: TenantPrincipal): TenantScope {
 
 export interface RequestContextStore extends ClsStore {
   principal?: Principal;
+  /** The client's address as Fastify resolved it (TRUST_PROXY decides whether X-Forwarded-For counts). */
+  ip?: string;
 }
 
 /** Typed access to the per-request context held in AsyncLocalStorage. */
@@ -50,6 +52,14 @@ export class RequestContext {
 
   setPrincipal(principal: Principal): void {
     this.cls.set('principal', principal);
+  }
+
+  get ip(): string | undefined {
+    return this.cls.isActive() ? this.cls.get('ip') : undefined;
+  }
+
+  setIp(ip: string): void {
+    if (this.cls.isActive()) this.cls.set('ip', ip);
   }
 
   /** The caller acting for a restaurant; routes guarded for tenant roles always have one. */

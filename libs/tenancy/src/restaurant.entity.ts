@@ -23,7 +23,4 @@ export class RestaurantEntity extends BaseEntity {
   @Index('ix_restaurants_status')
   @Column({ type: 'varchar', length: 16 })
   status!: RestaurantStatus;
-
-  @Column({ type: 'varchar', length: 32 })
-  planCode!: string;
 }

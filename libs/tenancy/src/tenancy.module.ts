@@ -2,8 +2,8 @@ import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestj
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { IncomingMessage } from 'node:http';
 import { ClsMiddleware, ClsModule } from 'nestjs-cls';
-import { FASTIFY_ONLY_ROUTES } from '@coffee/common';
-import { NoPlanLimits, PlanLimits } from './plan-limits';
+import { Clock, FASTIFY_ONLY_ROUTES, SystemClock } from '@coffee/common';
+import { UsageCounters } from './plan-limits';
 import { RequestContext } from './request-context';
 import { RestaurantEntity } from './restaurant.entity';
 import { RestaurantRepository } from './restaurant.repository';
@@ -28,9 +28,11 @@ import { TenantStatusService } from './tenant-status.service';
     RequestContext,
     RestaurantRepository,
     TenantStatusService,
-    { provide: PlanLimits, useClass: NoPlanLimits },
+    UsageCounters,
+    // The one clock every time-dependent rule reads; tests override it.
+    { provide: Clock, useClass: SystemClock },
   ],
-  exports: [RequestContext, RestaurantRepository, TenantStatusService, PlanLimits],
+  exports: [RequestContext, RestaurantRepository, TenantStatusService, UsageCounters, Clock],
 })
 export class TenancyModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

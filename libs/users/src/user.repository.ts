@@ -69,6 +69,11 @@ export class UserRepository {
     await this.repo(scope).update({ restaurantId: scope.restaurantId, id }, patch);
   }
 
+  /** Active users of every role, the owner included: what the plan's `maxUsers` limits. */
+  countActive(scope: TenantScope): Promise<number> {
+    return this.repo(scope).countBy({ restaurantId: scope.restaurantId, isActive: true });
+  }
+
   countByRole(scope: TenantScope, role: TenantRole): Promise<number> {
     return this.repo(scope).countBy({ restaurantId: scope.restaurantId, role, isActive: true });
   }

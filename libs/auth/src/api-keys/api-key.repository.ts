@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
-import type { TenantScope } from '@coffee/database';
+import { repositoryIn, type TenantScope } from '@coffee/database';
 import { ApiKeyEntity } from './api-key.entity';
 
 /**
@@ -14,11 +14,16 @@ import { ApiKeyEntity } from './api-key.entity';
 export class ApiKeyRepository {
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
+  private repo(scope: TenantScope): Repository<ApiKeyEntity> {
+    return repositoryIn(scope, ApiKeyEntity, this.keys);
+  }
+
   insert(
     scope: TenantScope,
     data: Pick<ApiKeyEntity, 'name' | 'prefix' | 'keyHash' | 'scopes' | 'createdBy'>,
   ): Promise<ApiKeyEntity> {
-    return this.keys.save(this.keys.create({ ...data, restaurantId: scope.restaurantId }));
+    const repo = this.repo(scope);
+    return repo.save(repo.create({ ...data, restaurantId: scope.restaurantId }));
   }
 
   listActive(scope: TenantScope, page: { limit: number; offset: number }): Promise<[ApiKeyEntity[], number]> {
@@ -31,11 +36,11 @@ export class ApiKeyRepository {
   }
 
   findActive(scope: TenantScope, id: string): Promise<ApiKeyEntity | null> {
-    return this.keys.findOneBy({ restaurantId: scope.restaurantId, id, revokedAt: IsNull() });
+    return this.repo(scope).findOneBy({ restaurantId: scope.restaurantId, id, revokedAt: IsNull() });
   }
 
   async revoke(scope: TenantScope, id: string, now: Date): Promise<boolean> {
-    const result = await this.keys.update(
+    const result = await this.repo(scope).update(
       { restaurantId: scope.restaurantId, id, revokedAt: IsNull() },
       { revokedAt: now },
     );
@@ -61,6 +66,6 @@ export class ApiKeyRepository {
   }
 
   countActive(scope: TenantScope): Promise<number> {
-    return this.keys.countBy({ restaurantId: scope.restaurantId, revokedAt: IsNull() });
+    return this.repo(scope).countBy({ restaurantId: scope.restaurantId, revokedAt: IsNull() });
   }
 }

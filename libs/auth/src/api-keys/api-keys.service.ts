@@ -1,11 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import type { Counter } from 'prom-client';
-import { AppError, offsetPage, type ApiKeyScope, type Page } from '@coffee/common';
+import { AuditTrail } from '@coffee/audit';
+import { AppError, Clock, offsetPage, type ApiKeyScope, type Page } from '@coffee/common';
+import { TransactionRunner, withManager } from '@coffee/database';
 import { MetricsService } from '@coffee/metrics';
-import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
+import { PlanLimits, scopeOf, UsageCounters, type TenantPrincipal } from '@coffee/tenancy';
 import {
   toApiKeyResponse,
   type ApiKeyResponse,
@@ -38,13 +40,18 @@ export interface VerifiedApiKey {
  * constant time. Keys are high-entropy, so a fast hash is the right one.
  */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements OnModuleInit {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly unknownHits: Counter;
 
   constructor(
     private readonly keys: ApiKeyRepository,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly transactions: TransactionRunner,
+    private readonly limits: PlanLimits,
+    private readonly usage: UsageCounters,
+    private readonly audit: AuditTrail,
+    private readonly clock: Clock,
     metrics: MetricsService,
   ) {
     this.unknownHits = metrics.counter(
@@ -53,14 +60,31 @@ export class ApiKeysService {
     );
   }
 
+  onModuleInit(): void {
+    this.usage.register('apiKeys', (scope) => this.keys.countActive(scope));
+  }
+
+  /** Keys not revoked count against the plan's `maxApiKeys`. */
   async create(principal: TenantPrincipal, dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-    const saved = await this.keys.insert(scopeOf(principal), {
-      name: dto.name,
-      prefix: key.slice(0, API_KEY_PREFIX.length + LOOKUP_CHARS),
-      keyHash: hashKey(key),
-      scopes: [...new Set(dto.scopes)].join(' '),
-      createdBy: principal.userId,
+    const saved = await this.transactions.run(async (manager) => {
+      const tx = withManager(scopeOf(principal), manager);
+      await this.limits.assertRoomFor(tx, 'apiKeys');
+      const inserted = await this.keys.insert(tx, {
+        name: dto.name,
+        prefix: key.slice(0, API_KEY_PREFIX.length + LOOKUP_CHARS),
+        keyHash: hashKey(key),
+        scopes: [...new Set(dto.scopes)].join(' '),
+        createdBy: principal.userId,
+      });
+      await this.audit.record(manager, {
+        action: 'api_key.created',
+        restaurantId: tx.restaurantId,
+        targetType: 'api_key',
+        targetId: inserted.id,
+        after: { name: inserted.name, prefix: inserted.prefix, scopes: inserted.scopeList() },
+      });
+      return inserted;
     });
     return {
       id: saved.id,
@@ -78,7 +102,18 @@ export class ApiKeysService {
   }
 
   async revoke(principal: TenantPrincipal, id: string): Promise<void> {
-    if (!(await this.keys.revoke(scopeOf(principal), id, new Date()))) throw AppError.notFound('API key');
+    await this.transactions.run(async (manager) => {
+      const tx = withManager(scopeOf(principal), manager);
+      const key = await this.keys.findActive(tx, id);
+      if (!key || !(await this.keys.revoke(tx, id, this.clock.now()))) throw AppError.notFound('API key');
+      await this.audit.record(manager, {
+        action: 'api_key.revoked',
+        restaurantId: tx.restaurantId,
+        targetType: 'api_key',
+        targetId: id,
+        before: { name: key.name, prefix: key.prefix, scopes: key.scopeList() },
+      });
+    });
   }
 
   /**

@@ -1,10 +1,10 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { PinoLogger } from 'nestjs-pino';
-import { ACCESS_METADATA, AppError, type AccessRule } from '@coffee/common';
+import { ACCESS_METADATA, AppError, FixedClock, WRITABLE_WHEN_INACTIVE, type AccessRule } from '@coffee/common';
 import { appConfigFrom, authConfigFrom, redisConfigFrom, validateEnvironment } from '@coffee/config';
 import { MetricsService } from '@coffee/metrics';
-import type { Principal, RequestContext, TenantStatusService } from '@coffee/tenancy';
+import type { Principal, RequestContext, SubscriptionStanding, TenantStatusService } from '@coffee/tenancy';
 import type { ApiKeysService } from '../api-keys/api-keys.service';
 import type { AccessTokens } from '../sessions/access-tokens';
 import type { CsrfTokens } from '../sessions/csrf-tokens';
@@ -15,6 +15,9 @@ import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator';
 import { CSRF_EXEMPT } from './csrf-exempt.decorator';
 
+const NOW = new Date('2026-06-15T12:00:00Z');
+const daysAgo = (days: number): Date => new Date(NOW.getTime() - days * 86_400_000);
+
 interface FakeRequest {
   method: string;
   headers: Record<string, string>;
@@ -24,7 +27,9 @@ interface FakeRequest {
 
 interface SetupOptions {
   csrfExempt?: boolean;
+  writableWhenInactive?: boolean;
   tenantStatus?: string;
+  subscription?: SubscriptionStanding | null;
   /** What the database says about the JWT's session now (null: revoked). */
   live?: Partial<LiveSession> | null;
   maxFailures?: number;
@@ -35,6 +40,9 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
   class Controller {}
   if (rule) Reflect.defineMetadata(ACCESS_METADATA, rule, handler);
   if (options.csrfExempt) Reflect.defineMetadata(CSRF_EXEMPT, true, handler);
+  if (options.writableWhenInactive) Reflect.defineMetadata(WRITABLE_WHEN_INACTIVE, true, handler);
+  const subscription =
+    options.subscription === undefined ? { status: 'active' as const, pastDueSince: null } : options.subscription;
   const claims = { sub: 'u1', rid: 'r1', role: 'manager', sid: 's1' };
   const accessTokens = { verify: jest.fn((token: string) => (token === 'good-jwt' ? claims : null)) };
   const apiKeys = {
@@ -47,8 +55,10 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
       (sid: string, cookie?: string, header?: string) => sid === 's1' && cookie === 'ok' && header === 'ok',
     ),
   };
-  const context = { setPrincipal: jest.fn() };
-  const tenants = { statusOf: jest.fn().mockResolvedValue(options.tenantStatus ?? 'active') };
+  const context = { setPrincipal: jest.fn(), setIp: jest.fn() };
+  const tenants = {
+    standingOf: jest.fn().mockResolvedValue({ restaurantStatus: options.tenantStatus ?? 'active', subscription }),
+  };
   const refreshTokens = {
     liveSession: jest.fn().mockResolvedValue(
       options.live === null
@@ -58,6 +68,7 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
             isActive: true,
             restaurantId: 'r1',
             restaurantStatus: options.tenantStatus ?? 'active',
+            subscription,
             ...options.live,
           },
     ),
@@ -85,6 +96,7 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
     context as unknown as RequestContext,
     appConfigFrom(env),
     { assign: jest.fn() } as unknown as PinoLogger,
+    new FixedClock(NOW),
   );
   const run = async (request: Partial<FakeRequest>): Promise<string | Principal> => {
     const req: FakeRequest = { method: 'GET', headers: { host: 'api.test' }, cookies: {}, ip: '10.0.0.1', ...request };
@@ -184,6 +196,44 @@ describe('AuthGuard', () => {
     const { run } = setup(managers, { tenantStatus: 'suspended' });
     expect(await run({ headers: { authorization: 'Bearer good-jwt' } })).toBe('TENANT_SUSPENDED');
     expect(await run({ headers: { authorization: 'Bearer ck_live_good' } })).toBe('TENANT_SUSPENDED');
+  });
+
+  it('refuses tenant writes while the subscription is inactive, by JWT and API key alike; reads still pass', async () => {
+    const inactive: (SubscriptionStanding | null)[] = [
+      { status: 'canceled', pastDueSince: null },
+      { status: 'past_due', pastDueSince: daysAgo(8) },
+      null,
+    ];
+    for (const subscription of inactive) {
+      const { run } = setup(managers, { subscription });
+      const write = { method: 'POST', headers: { authorization: 'Bearer good-jwt' } };
+      expect(await run(write)).toBe('SUBSCRIPTION_INACTIVE');
+      expect(await run({ ...write, headers: { authorization: 'Bearer ck_live_good' } })).toBe('SUBSCRIPTION_INACTIVE');
+      expect(await run({ headers: { authorization: 'Bearer good-jwt' } })).toMatchObject({ userId: 'u1' });
+      const planChange = setup(managers, { subscription, writableWhenInactive: true });
+      expect(await planChange.run(write)).toMatchObject({ userId: 'u1' });
+    }
+  });
+
+  it('lets writes through while trialing, active, or past due within 7 days', async () => {
+    const standing: SubscriptionStanding[] = [
+      { status: 'trialing', pastDueSince: null },
+      { status: 'active', pastDueSince: null },
+      { status: 'past_due', pastDueSince: daysAgo(7) },
+    ];
+    for (const subscription of standing) {
+      const { run } = setup(managers, { subscription });
+      expect(await run({ method: 'DELETE', headers: { authorization: 'Bearer good-jwt' } })).toMatchObject({
+        userId: 'u1',
+      });
+    }
+  });
+
+  it('never applies the subscription rule to routes for any signed-in user (logout, password)', async () => {
+    const { run } = setup({ kind: 'authenticated' }, { subscription: { status: 'canceled', pastDueSince: null } });
+    expect(await run({ method: 'POST', headers: { authorization: 'Bearer good-jwt' } })).toMatchObject({
+      userId: 'u1',
+    });
   });
 
   it('refuses a JWT whose session is revoked or whose user is deactivated, by cookie and bearer alike', async () => {

@@ -3,9 +3,9 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
-import { ACCESS_METADATA, AppError, type AccessRule } from '@coffee/common';
+import { ACCESS_METADATA, AppError, Clock, WRITABLE_WHEN_INACTIVE, type AccessRule } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
-import { RequestContext, type Principal } from '@coffee/tenancy';
+import { RequestContext, writesAllowed, type Principal, type TenantStanding } from '@coffee/tenancy';
 import { CSRF_COOKIE, CSRF_HEADER } from '../auth.constants';
 import { CsrfTokens } from '../sessions/csrf-tokens';
 import { AuthFailureLimit } from '../throttling/auth-failure-limit';
@@ -20,9 +20,11 @@ const csrfFailed = (detail: string): AppError => new AppError('CSRF_FAILED', det
  * The one global guard for who may call what: authenticates (cookie JWT,
  * bearer JWT or API key, each checked against the database), checks CSRF for
  * cookie-authenticated writes, puts the principal in the request context,
- * refuses suspended restaurants, then applies the route's
- * `@Public`/`@Authenticated`/`@Access` rule. Authentication and CSRF failures
- * count against the caller's IP.
+ * refuses suspended restaurants, applies the route's
+ * `@Public`/`@Authenticated`/`@Access` rule, then refuses tenant writes while
+ * the subscription is inactive (the one place that rule lives; the standing
+ * comes with the credential check, in the same query). Authentication and CSRF
+ * failures count against the caller's IP.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -34,6 +36,7 @@ export class AuthGuard implements CanActivate {
     private readonly context: RequestContext,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: PinoLogger,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,6 +46,7 @@ export class AuthGuard implements CanActivate {
     // A route without a declaration is a bug; refuse rather than guess (a test walks every route).
     if (!rule) throw AppError.forbidden('This route declares no access rule');
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    this.context.setIp(request.ip);
     if (rule.kind !== 'public') this.failures.assertNotBlocked(request.ip);
     try {
       return await this.check(context, request, rule);
@@ -59,7 +63,7 @@ export class AuthGuard implements CanActivate {
       if (rule.kind === 'public') return true;
       throw AppError.unauthenticated();
     }
-    const { principal, restaurantStatus } = found;
+    const { principal, standing } = found;
     if (principal.via === 'cookie' && !SAFE_METHODS.has(request.method) && !csrfExempt) {
       const header = request.headers[CSRF_HEADER];
       if (
@@ -75,11 +79,28 @@ export class AuthGuard implements CanActivate {
     this.context.setPrincipal(principal);
     this.tagLogs(principal);
     if (rule.kind === 'public') return true;
-    if (principal.restaurantId && restaurantStatus !== 'active') {
+    if (principal.restaurantId && standing.restaurantStatus !== 'active') {
       throw new AppError('TENANT_SUSPENDED', 'This restaurant is suspended');
     }
     this.authorize(rule, principal);
+    if (rule.kind === 'roles' && principal.restaurantId && !SAFE_METHODS.has(request.method)) {
+      this.assertSubscriptionWritable(context, standing);
+    }
     return true;
+  }
+
+  /** Canceled, or past due beyond the grace period: reads, sign-in and `change-plan` only. */
+  private assertSubscriptionWritable(context: ExecutionContext, standing: TenantStanding): void {
+    if (this.reflector.get<boolean | undefined>(WRITABLE_WHEN_INACTIVE, context.getHandler()) === true) return;
+    const subscription = standing.subscription;
+    // No subscription row: fail closed, like an unknown status.
+    if (subscription && writesAllowed(subscription.status, subscription.pastDueSince, this.clock.now())) return;
+    throw new AppError(
+      'SUBSCRIPTION_INACTIVE',
+      subscription?.status === 'canceled'
+        ? 'The subscription is canceled; the owner can reactivate it with POST /api/v1/subscriptions/change-plan'
+        : 'The subscription is past due for more than 7 days; the owner can reactivate it with POST /api/v1/subscriptions/change-plan',
+    );
   }
   private authorize(rule: AccessRule, principal: Principal): void {
     if (rule.kind === 'authenticated') {

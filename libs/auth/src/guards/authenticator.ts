@@ -2,16 +2,16 @@ import '@fastify/cookie';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@coffee/common';
-import { TenantStatusService, type Principal, type RestaurantStatus } from '@coffee/tenancy';
+import { TenantStatusService, type Principal, type TenantStanding } from '@coffee/tenancy';
 import { ACCESS_COOKIE } from '../auth.constants';
 import { ApiKeysService, API_KEY_PREFIX } from '../api-keys/api-keys.service';
 import { AccessTokens } from '../sessions/access-tokens';
 import { RefreshTokenRepository } from '../sessions/refresh-token.repository';
 
-/** A verified caller and its restaurant's status as read for this request (null: no restaurant). */
+/** A verified caller and its restaurant's standing as read for this request (nulls: no restaurant). */
 export interface Authentication {
   principal: Principal;
-  restaurantStatus: RestaurantStatus | null;
+  standing: TenantStanding;
 }
 
 /**
@@ -70,7 +70,7 @@ export class Authenticator {
         sessionId: null,
         apiKeyId: key.id,
       },
-      restaurantStatus: await this.tenants.statusOf(key.restaurantId),
+      standing: await this.tenants.standingOf(key.restaurantId),
     };
   }
 
@@ -90,7 +90,7 @@ export class Authenticator {
         sessionId: claims.sid,
         apiKeyId: null,
       },
-      restaurantStatus: live.restaurantStatus,
+      standing: { restaurantStatus: live.restaurantStatus, subscription: live.subscription },
     };
   }
 }

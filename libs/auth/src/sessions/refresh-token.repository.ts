@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, type Repository } from 'typeorm';
 import type { Role } from '@coffee/common';
-import type { RestaurantStatus } from '@coffee/tenancy';
+import { rawDate } from '@coffee/database';
+import type { RestaurantStatus, SubscriptionStanding } from '@coffee/tenancy';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 /** What an access token's holder is right now, read from the database on each request. */
@@ -12,18 +13,20 @@ export interface LiveSession {
   restaurantId: string | null;
   /** Null for a sysadmin (no restaurant). */
   restaurantStatus: RestaurantStatus | null;
+  subscription: SubscriptionStanding | null;
 }
 
 /*
  * One round trip for everything an access token can lose between two requests:
  * its session (refresh-token family) revoked by logout, logout-all, a password
  * change or reuse detection; the user's current role and active flag; the
- * restaurant's status. Plain SQL (identical on MySQL and SQLite) so the hot
+ * restaurant's status and its subscription's standing. Plain SQL (identical on MySQL and SQLite) so the hot
  * path builds no query. The family and user indexes serve the EXISTS, the
  * primary keys the rest.
  */
-const LIVE_SESSION_SQL = `SELECT u.role AS role, u.is_active AS isActive, u.restaurant_id AS restaurantId, r.status AS restaurantStatus
-FROM users u LEFT JOIN restaurants r ON r.id = u.restaurant_id
+const LIVE_SESSION_SQL = `SELECT u.role AS role, u.is_active AS isActive, u.restaurant_id AS restaurantId, r.status AS restaurantStatus,
+  s.status AS subscriptionStatus, s.past_due_since AS pastDueSince
+FROM users u LEFT JOIN restaurants r ON r.id = u.restaurant_id LEFT JOIN subscriptions s ON s.restaurant_id = u.restaurant_id
 WHERE u.id = ? AND EXISTS (
   SELECT 1 FROM refresh_tokens t WHERE t.family_id = ? AND t.user_id = u.id AND t.revoked_at IS NULL
 )`;
@@ -58,6 +61,8 @@ export class RefreshTokenRepository {
       isActive: number | boolean | string;
       restaurantId: string | null;
       restaurantStatus: RestaurantStatus | null;
+      subscriptionStatus: SubscriptionStanding['status'] | null;
+      pastDueSince: unknown;
     }[] = await this.tokens.query(LIVE_SESSION_SQL, [userId, familyId]);
     const row = rows[0];
     if (!row) return null;
@@ -66,6 +71,9 @@ export class RefreshTokenRepository {
       isActive: Number(row.isActive) === 1,
       restaurantId: row.restaurantId,
       restaurantStatus: row.restaurantStatus,
+      subscription: row.subscriptionStatus
+        ? { status: row.subscriptionStatus, pastDueSince: rawDate(row.pastDueSince) }
+        : null,
     };
   }
 

@@ -44,3 +44,12 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => Acc
  * relative to the /api/v1 prefix.
  */
 export const FASTIFY_ONLY_ROUTES = [{ path: 'public/restaurants/:slug/menu', method: RequestMethod.GET }];
+
+export const WRITABLE_WHEN_INACTIVE = 'coffee:writable-when-inactive';
+
+/**
+ * A tenant write that still works while the subscription is inactive
+ * (canceled, or past due beyond the grace period): the way back, `change-plan`.
+ * Every other tenant write then answers 403 `SUBSCRIPTION_INACTIVE` (AuthGuard).
+ */
+export const WritableWhenInactive = (): MethodDecorator => SetMetadata(WRITABLE_WHEN_INACTIVE, true);

@@ -4,6 +4,7 @@ import { CreateMenuAndTables1764000000000 } from './1764000000000-create-menu-an
 import { CreateOrders1764100000000 } from './1764100000000-create-orders';
 import { MoneyBigint1764200000000 } from './1764200000000-money-bigint';
 import { CreatePlans1764300000000 } from './1764300000000-create-plans';
+import { CreateSubscriptionsAndAuditLog1764400000000 } from './1764400000000-create-subscriptions-and-audit-log';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateOrders1764100000000,
   MoneyBigint1764200000000,
   CreatePlans1764300000000,
+  CreateSubscriptionsAndAuditLog1764400000000,
 ];

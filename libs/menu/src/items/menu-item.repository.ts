@@ -214,7 +214,7 @@ export class MenuItemRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  countLive(scope: TransactionScope): Promise<number> {
+  countLive(scope: TenantScope): Promise<number> {
     return this.repo(scope).countBy({ restaurantId: scope.restaurantId, deletedAt: IsNull() });
   }
 

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppError, offsetPage, parseSort, type FieldError, type Page } from '@coffee/common';
 import { TransactionRunner, withManager, type TenantScope, type TransactionScope } from '@coffee/database';
-import { PlanLimits, RestaurantRepository, scopeOf, type TenantPrincipal } from '@coffee/tenancy';
+import { PlanLimits, scopeOf, UsageCounters, type TenantPrincipal } from '@coffee/tenancy';
 import { MenuCategoryRepository } from '../categories/menu-category.repository';
 import type { CreateItemDto, ItemResponse, ListItemsQueryDto, ModifierGroupDto, UpdateItemDto } from '../dto/menu.dto';
 import { toItemResponse } from '../mappers';
@@ -47,15 +47,20 @@ function toNewGroups(groups: ModifierGroupDto[]): NewModifierGroup[] {
 }
 
 @Injectable()
-export class MenuItemsService {
+export class MenuItemsService implements OnModuleInit {
   constructor(
     private readonly items: MenuItemRepository,
     private readonly categories: MenuCategoryRepository,
-    private readonly restaurants: RestaurantRepository,
     private readonly limits: PlanLimits,
+    private readonly usage: UsageCounters,
     private readonly transactions: TransactionRunner,
     private readonly versions: MenuVersions,
   ) {}
+
+  /** Live (not deleted) items count against the plan's `maxMenuItems`. */
+  onModuleInit(): void {
+    this.usage.register('menuItems', (scope) => this.items.countLive(scope));
+  }
 
   async list(principal: TenantPrincipal, query: ListItemsQueryDto): Promise<Page<ItemResponse>> {
     const sort = parseSort(query.sort, SORT_FIELDS, { field: 'position', direction: 'ASC' });
@@ -80,7 +85,7 @@ export class MenuItemsService {
     const scope = scopeOf(principal);
     const id = await this.transactions.run(async (manager) => {
       const tx = withManager(scope, manager);
-      await this.assertWithinPlan(tx);
+      await this.limits.assertRoomFor(tx, 'menuItems');
       await this.assertCategory(tx, dto.categoryId);
       const item = await this.items.insert(tx, {
         categoryId: dto.categoryId,
@@ -154,16 +159,6 @@ export class MenuItemsService {
       throw AppError.validation([
         { field: 'categoryId', message: 'categoryId does not name a category of this restaurant' },
       ]);
-    }
-  }
-
-  /** Holds the restaurant row lock while counting, so parallel creates cannot both pass the last slot. */
-  private async assertWithinPlan(tx: TransactionScope): Promise<void> {
-    const limit = await this.limits.limitFor(tx, 'menuItems');
-    if (limit === null) return;
-    await this.restaurants.lockForUpdate(tx);
-    if ((await this.items.countLive(tx)) >= limit) {
-      throw new AppError('PLAN_LIMIT_REACHED', `Your plan allows ${limit} menu items`);
     }
   }
 }

@@ -3,7 +3,7 @@ import {
   statusAfterPlanChange,
   SUBSCRIPTION_STATUSES,
   trialEndsAt,
-  writesAllowed,
+  periodEndFrom,
   type SubscriptionStatus,
 } from './subscription-status';
 
@@ -40,29 +40,11 @@ describe('subscription status transitions', () => {
   });
 });
 
-describe('writes allowed', () => {
-  const now = new Date('2026-03-10T12:00:00Z');
-  const daysBefore = (days: number, extraMs = 0): Date => new Date(now.getTime() - days * 86_400_000 - extraMs);
-
-  it('allows trialing and active', () => {
-    expect(writesAllowed('trialing', null, now)).toBe(true);
-    expect(writesAllowed('active', null, now)).toBe(true);
-  });
-
-  it('refuses canceled', () => {
-    expect(writesAllowed('canceled', null, now)).toBe(false);
-    expect(writesAllowed('canceled', daysBefore(1), now)).toBe(false);
-  });
-
-  it('allows past_due up to exactly 7 days, refuses after', () => {
-    expect(writesAllowed('past_due', now, now)).toBe(true);
-    expect(writesAllowed('past_due', daysBefore(3), now)).toBe(true);
-    expect(writesAllowed('past_due', daysBefore(7), now)).toBe(true);
-    expect(writesAllowed('past_due', daysBefore(7, 1), now)).toBe(false);
-    expect(writesAllowed('past_due', daysBefore(30), now)).toBe(false);
-  });
-
-  it('refuses past_due without a since date (fails closed)', () => {
-    expect(writesAllowed('past_due', null, now)).toBe(false);
+describe('billing periods', () => {
+  it('last one calendar month, clamped to the shorter month', () => {
+    expect(periodEndFrom(new Date('2026-01-15T10:00:00Z')).toISOString()).toBe('2026-02-15T10:00:00.000Z');
+    expect(periodEndFrom(new Date('2026-01-31T10:00:00Z')).toISOString()).toBe('2026-02-28T10:00:00.000Z');
+    expect(periodEndFrom(new Date('2028-01-31T00:00:00Z')).toISOString()).toBe('2028-02-29T00:00:00.000Z');
+    expect(periodEndFrom(new Date('2026-12-31T23:59:59Z')).toISOString()).toBe('2027-01-31T23:59:59.000Z');
   });
 });

@@ -1,11 +1,9 @@
-export const SUBSCRIPTION_STATUSES = ['trialing', 'active', 'past_due', 'canceled'] as const;
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+import type { SubscriptionStatus } from '@coffee/tenancy';
+
+export { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '@coffee/tenancy';
 
 /** New restaurants start trialing for this long. */
 export const TRIAL_DAYS = 14;
-
-/** How long a past-due restaurant may still write before it becomes read-only. */
-export const PAST_DUE_GRACE_DAYS = 7;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -34,15 +32,13 @@ export function trialEndsAt(startedAt: Date): Date {
   return new Date(startedAt.getTime() + TRIAL_DAYS * DAY_MS);
 }
 
-/**
- * Whether a restaurant may write (create orders, edit the menu...). Canceled:
- * never. Past due: during the grace period only, counted from `pastDueSince`
- * (a past-due subscription without that date is treated as past the grace).
- * `now` comes from the caller's clock so that this stays a pure function.
- */
-export function writesAllowed(status: SubscriptionStatus, pastDueSince: Date | null, now: Date): boolean {
-  if (status === 'canceled') return false;
-  if (status !== 'past_due') return true;
-  if (!pastDueSince) return false;
-  return now.getTime() - pastDueSince.getTime() <= PAST_DUE_GRACE_DAYS * DAY_MS;
+/** A billing period: one calendar month in UTC from its start (Jan 31 + 1 month = the last day of February). */
+export function periodEndFrom(start: Date): Date {
+  const end = new Date(start.getTime());
+  const day = end.getUTCDate();
+  end.setUTCDate(1);
+  end.setUTCMonth(end.getUTCMonth() + 1);
+  const lastDay = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + 1, 0)).getUTCDate();
+  end.setUTCDate(Math.min(day, lastDay));
+  return end;
 }

@@ -4,9 +4,7 @@ import { IsEmail, IsIn, IsObject, IsString, Length, Matches, MaxLength, Validate
 import { IsStrongPassword, PASSWORD_MAX, PASSWORD_MIN, UserResponse } from '@coffee/users';
 import type { RestaurantEntity, RestaurantStatus } from '@coffee/tenancy';
 import { Trim, TrimLower } from '@coffee/common';
-
-export const PLAN_CODES = ['free', 'pro', 'enterprise'] as const;
-export type PlanCode = (typeof PLAN_CODES)[number];
+import { PLAN_CODES, type PlanCode } from '@coffee/subscriptions';
 
 const CURRENCIES = Intl.supportedValuesOf('currency');
 const TIME_ZONES = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
@@ -75,7 +73,7 @@ export class CreatedRestaurantResponse {
   @ApiProperty({ type: UserResponse }) owner!: UserResponse;
 }
 
-export function toRestaurantResponse(restaurant: RestaurantEntity): RestaurantResponse {
+export function toRestaurantResponse(restaurant: RestaurantEntity, planCode: string): RestaurantResponse {
   return {
     id: restaurant.id,
     name: restaurant.name,
@@ -83,7 +81,7 @@ export function toRestaurantResponse(restaurant: RestaurantEntity): RestaurantRe
     currency: restaurant.currency,
     timezone: restaurant.timezone,
     status: restaurant.status,
-    planCode: restaurant.planCode,
+    planCode,
     createdAt: restaurant.createdAt.toISOString(),
   };
 }
