@@ -16,8 +16,12 @@ export interface Shop {
 export const idempotencyKey = (): string => `key-${randomBytes(8).toString('hex')}`;
 
 /** A restaurant with a latte (milk: optional one of two; size: exactly one), a cookie and a table. */
-export async function seedShop(app: INestApplication, server: Server): Promise<Shop> {
-  const cafe = await seedRestaurant(app);
+export async function seedShop(
+  app: INestApplication,
+  server: Server,
+  overrides: Parameters<typeof seedRestaurant>[1] = {},
+): Promise<Shop> {
+  const cafe = await seedRestaurant(app, overrides);
   const owner = await BrowserSession.login(server, cafe.owner.email, TEST_PASSWORD);
   const staffEmail = uniqueEmail('staff');
   await owner

@@ -1,4 +1,6 @@
+import type { AuditTrail } from '@coffee/audit';
 import { AppError } from '@coffee/common';
+import type { TransactionRunner } from '@coffee/database';
 import type { TenantStatusService } from '@coffee/tenancy';
 import type { UserAccountsService, UserEntity } from '@coffee/users';
 import type { LoginThrottle } from '../throttling/login-throttle';
@@ -61,6 +63,7 @@ function setup() {
   };
   const tenants = { statusOf: jest.fn().mockResolvedValue('active') };
   const throttle = { reserve: jest.fn(), release: jest.fn() };
+  const audit = { record: jest.fn() };
   const service = new SessionsService(
     accounts as unknown as UserAccountsService,
     refreshTokens as unknown as RefreshTokenRepository,
@@ -68,8 +71,10 @@ function setup() {
     { issue: jest.fn().mockReturnValue('csrf') } as unknown as CsrfTokens,
     tenants as unknown as TenantStatusService,
     throttle as unknown as LoginThrottle,
+    { run: (work: (manager: unknown) => Promise<unknown>) => work({}) } as unknown as TransactionRunner,
+    audit as unknown as AuditTrail,
   );
-  return { service, accounts, refreshTokens, tenants, throttle };
+  return { service, accounts, refreshTokens, tenants, throttle, audit };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -109,6 +114,37 @@ describe('SessionsService', () => {
       expect(await codeOf(service.login('a@b.test', 'bad', '1.2.3.4'))).toBe('INVALID_CREDENTIALS');
       expect(accounts.verifyCredentials).toHaveBeenCalled();
       expect(throttle.release).not.toHaveBeenCalled();
+    });
+
+    it('audits a wrong password for a real account, and the lock when that attempt set it', async () => {
+      const { service, accounts, audit } = setup();
+      accounts.findByEmail.mockResolvedValue(user());
+      accounts.verifyCredentials.mockResolvedValue(false);
+      accounts.findById.mockResolvedValue(user());
+      expect(await codeOf(service.login('a@b.test', 'bad', 'ip'))).toBe('INVALID_CREDENTIALS');
+      expect(audit.record.mock.calls.map(([, entry]: [unknown, { action: string }]) => entry.action)).toEqual([
+        'auth.login_failed',
+      ]);
+
+      audit.record.mockClear();
+      accounts.findById.mockResolvedValue(user({ lockedUntil: new Date(Date.now() + HOUR) }));
+      expect(await codeOf(service.login('a@b.test', 'bad', 'ip'))).toBe('INVALID_CREDENTIALS');
+      expect(audit.record.mock.calls.map(([, entry]: [unknown, { action: string }]) => entry.action)).toEqual([
+        'auth.login_failed',
+        'auth.account_locked',
+      ]);
+    });
+
+    it('audits nothing for an unknown email or a locked account (the table cannot be grown at will)', async () => {
+      const { service, accounts, audit } = setup();
+      accounts.findByEmail.mockResolvedValue(null);
+      accounts.verifyCredentials.mockResolvedValue(false);
+      await codeOf(service.login('x@b.test', 'pw', 'ip'));
+      const locked = user({ lockedUntil: new Date(Date.now() + HOUR) });
+      accounts.findByEmail.mockResolvedValue(locked);
+      accounts.findById.mockResolvedValue(locked);
+      expect(await codeOf(service.login('a@b.test', 'bad', 'ip'))).toBe('ACCOUNT_LOCKED');
+      expect(audit.record).not.toHaveBeenCalled();
     });
 
     it('checks nothing once the IP is over its budget', async () => {

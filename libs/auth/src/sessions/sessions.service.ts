@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '@coffee/audit';
 import { AppError } from '@coffee/common';
-import { newId } from '@coffee/database';
+import { newId, TransactionRunner } from '@coffee/database';
 import { TenantStatusService } from '@coffee/tenancy';
 import { toUserResponse, UserAccountsService, type UserEntity, type UserResponse } from '@coffee/users';
 import { LOCKOUT, REFRESH_TTL_SECONDS } from '../auth.constants';
@@ -39,6 +40,8 @@ export class SessionsService {
     private readonly csrf: CsrfTokens,
     private readonly tenants: TenantStatusService,
     private readonly throttle: LoginThrottle,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -58,6 +61,7 @@ export class SessionsService {
       });
     }
     const valid = await this.accounts.verifyCredentials(user, password);
+    if (user?.isActive && !valid) await this.auditFailure(user, now);
     if (!user || !valid || !user.isActive) throw invalidCredentials();
     await this.assertTenantActive(user);
     await this.accounts.recordSuccess(user, now);
@@ -115,6 +119,44 @@ export class SessionsService {
     const user = await this.accounts.findById(userId);
     if (!user || !user.isActive) throw AppError.unauthenticated();
     return toUserResponse(user);
+  }
+
+  /**
+   * Audits a wrong password for an existing, active account, and the lock when
+   * this attempt is the one that locked it. The table cannot be grown without
+   * bound: attempts on a locked account are refused before the password check
+   * and are not audited, so an account yields at most LOCKOUT.maxFailures
+   * `auth.login_failed` rows and one `auth.account_locked` row per lockout
+   * window; unknown emails are not audited at all (an attacker could invent
+   * them endlessly); the per-IP throttle and the logs cover those. The rows
+   * are written in a transaction of their own after the (slow) password check,
+   * since the change they record, the counted attempt, is a single statement.
+   */
+  private async auditFailure(user: UserEntity, now: Date): Promise<void> {
+    const lockedUntil = (await this.accounts.findById(user.id))?.lockedUntil;
+    const lockedNow = lockedUntil !== null && lockedUntil !== undefined && lockedUntil.getTime() > now.getTime();
+    const actor = { id: user.id, role: user.role };
+    const account = { email: user.email };
+    await this.transactions.run(async (manager) => {
+      await this.audit.record(manager, {
+        action: 'auth.login_failed',
+        restaurantId: user.restaurantId,
+        targetType: 'user',
+        targetId: user.id,
+        after: account,
+        actor,
+      });
+      if (lockedNow) {
+        await this.audit.record(manager, {
+          action: 'auth.account_locked',
+          restaurantId: user.restaurantId,
+          targetType: 'user',
+          targetId: user.id,
+          after: { ...account, lockedUntil: lockedUntil.toISOString() },
+          actor,
+        });
+      }
+    });
   }
 
   private async assertTenantActive(user: UserEntity): Promise<void> {
