@@ -173,17 +173,17 @@ export async function connectMysql(purpose) {
 }
 
 /**
- * A new restaurant on the enterprise plan, made through the sysadmin API, and
- * its signed-in owner: `{ restaurantId, slug, token, headers }` (bearer headers).
+ * A new restaurant (enterprise plan unless told), made through the sysadmin
+ * API, and its signed-in owner: `{ restaurantId, slug, token, headers }` (bearer headers).
  */
-export async function createRestaurant(url, label) {
+export async function createRestaurant(url, label, planCode = 'enterprise') {
   const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
   const slug = `${label}-${Date.now().toString(36)}`;
   const owner = { email: `${slug}@bench.test`, name: 'Bench Owner', password: 'bench-Owner-password-1' };
   const { body: created } = await json(`${url}/api/v1/sysadmin/restaurants`, {
     method: 'POST',
     headers: { authorization: `Bearer ${admin.token}` },
-    body: { name: 'Bench Café', slug, currency: 'USD', timezone: 'UTC', planCode: 'enterprise', owner },
+    body: { name: 'Bench Café', slug, currency: 'USD', timezone: 'UTC', planCode, owner },
   });
   const session = await login(url, owner.email, owner.password);
   return {
@@ -205,8 +205,9 @@ export async function createOrderingShop(
     ['Latte', 450],
     ['Cookie', 250],
   ],
+  planCode = 'enterprise',
 ) {
-  const shop = await createRestaurant(url, label);
+  const shop = await createRestaurant(url, label, planCode);
   const post = async (path, body) =>
     (await json(`${url}${path}`, { method: 'POST', headers: shop.headers, body })).body;
   const category = await post('/api/v1/menu/categories', { name: 'Coffee' });

@@ -1,6 +1,6 @@
 // npm run bench -- orders-placement   (MariaDB: DATABASE_URL set)
 // Order placement through the API (idempotency key, pricing, daily number,
-// order + lines + history, one transaction) at 32 concurrent clients, next to a
+// order + lines + history, the plan-limit gate, one transaction) at 32 concurrent clients, next to a
 // bare Fastify + mysql2 route inserting the same rows in one transaction.
 import { randomUUID } from 'node:crypto';
 import { compare, createOrderingShop, freePort, pin, report, ROOT, startApi, startServer } from './lib.mjs';
@@ -31,8 +31,13 @@ function placing(url, headers, body) {
   };
 }
 
+/**
+ * On the pro plan (10,000 orders a month), so every placement pays for the
+ * plan-limit gate: the subscription row lock and the month's counter sum.
+ * A run places a few thousand orders in a new restaurant, well under the limit.
+ */
 async function seed(url) {
-  const { restaurantId, items, apiKey } = await createOrderingShop(url, 'place');
+  const { restaurantId, items, apiKey } = await createOrderingShop(url, 'place', undefined, 'pro');
   return { restaurantId, items, apiKey };
 }
 

@@ -187,10 +187,12 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
 
         const clients = Array.from({ length: 20 }, () => new AbortController());
         const placements = clients.map((client) => placeOn(client.signal).catch(() => 'aborted'));
+        // One handler waits for the counter row; the others wait before it, on the
+        // subscription row the plan-limit gate locks for the rest of the placement.
         await eventually(async () => {
           const [rows] = await db.query(
-            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND INFO LIKE ?",
-            [`UPDATE%order_counters%${restaurantId}%`],
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND (INFO LIKE ? OR INFO LIKE ?)",
+            [`UPDATE%order_counters%${restaurantId}%`, `SELECT%FROM subscriptions%${restaurantId}%FOR UPDATE`],
           );
           return Number((rows as { n: number }[])[0]?.n) === 20 ? true : undefined;
         });
