@@ -41,6 +41,19 @@ describe('plan limits: exact at the boundary, also with 10 concurrent creates', 
     return { cafe, owner: await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD) };
   }
 
+  /**
+   * Orders already placed on a local date: the daily counters are the count
+   * (numbers are gap-free and orders are never deleted), so a counter row stands for them.
+   */
+  const ordersPlacedOn = (restaurantId: string, date: string, count: number): Promise<unknown> =>
+    api.app
+      .get(DataSource)
+      .query('INSERT INTO order_counters (restaurant_id, business_date, last_number) VALUES (?, ?, ?)', [
+        restaurantId,
+        date,
+        count,
+      ]);
+
   const newUser = (owner: BrowserSession, i: number) =>
     owner.post('/api/v1/users', {
       email: uniqueEmail(`u${i}`),
@@ -93,16 +106,9 @@ describe('plan limits: exact at the boundary, also with 10 concurrent creates', 
 
   it("orders: counted per calendar month in the restaurant's time zone, from the daily counters", async () => {
     const shop = await seedShop(api.app, api.server, { planCode: 'free', timezone: 'Asia/Tokyo' });
-    // 495 orders placed earlier this month: the daily counters are the count (numbers are
-    // gap-free and orders are never deleted), so setting today's counter stands for them.
+    // 495 orders placed earlier today.
     const today = businessDate(new Date(), 'Asia/Tokyo');
-    await api.app
-      .get(DataSource)
-      .query('INSERT INTO order_counters (restaurant_id, business_date, last_number) VALUES (?, ?, ?)', [
-        shop.cafe.restaurant.id,
-        today,
-        FREE.ordersPerMonth - 5,
-      ]);
+    await ordersPlacedOn(shop.cafe.restaurant.id, today, FREE.ordersPerMonth - 5);
     const results = await tenAtOnce(() => place(shop.staff, takeaway(shop)));
     expectBoundary(results, 5, 'maxOrdersPerMonth: 500');
     const numbers = results.filter((res) => res.status === 201).map((res) => (res.body as { number: number }).number);
@@ -114,26 +120,14 @@ describe('plan limits: exact at the boundary, also with 10 concurrent creates', 
     const lastMonth = new Date(`${today.slice(0, 7)}-01T12:00:00Z`);
     lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
     const other = await seedShop(api.app, api.server, { planCode: 'free', timezone: 'Asia/Tokyo' });
-    await api.app
-      .get(DataSource)
-      .query('INSERT INTO order_counters (restaurant_id, business_date, last_number) VALUES (?, ?, ?)', [
-        other.cafe.restaurant.id,
-        lastMonth.toISOString().slice(0, 10),
-        FREE.ordersPerMonth,
-      ]);
+    await ordersPlacedOn(other.cafe.restaurant.id, lastMonth.toISOString().slice(0, 10), FREE.ordersPerMonth);
     await place(other.staff, takeaway(other)).expect(201);
   });
 
   it('replays an order over the limit as it was first answered, not as a new placement', async () => {
     const shop = await seedShop(api.app, api.server, { planCode: 'free' });
     const today = businessDate(new Date(), shop.cafe.restaurant.timezone);
-    await api.app
-      .get(DataSource)
-      .query('INSERT INTO order_counters (restaurant_id, business_date, last_number) VALUES (?, ?, ?)', [
-        shop.cafe.restaurant.id,
-        today,
-        FREE.ordersPerMonth - 1,
-      ]);
+    await ordersPlacedOn(shop.cafe.restaurant.id, today, FREE.ordersPerMonth - 1);
     const key = 'limit-replay-key-1';
     const first = await place(shop.staff, takeaway(shop), key).expect(201);
     const replay = await place(shop.staff, takeaway(shop), key);
