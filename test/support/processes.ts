@@ -75,6 +75,28 @@ export async function spawnApp(
   return running;
 }
 
+/** Runs a command of the built CLI (`npm run build` first) to its end; stdout and stderr together. */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; output: string }> {
+  const fullEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, ...env })) {
+    if (value !== undefined) fullEnv[key] = value;
+  }
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'), ...args], {
+      cwd: ROOT,
+      env: fullEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
 /** Polls a path until it answers `status` (or the process dies). */
 export async function waitFor(proc: RunningProcess, path: string, status: number, attempts = 150): Promise<void> {
   for (let i = 0; i < attempts; i++) {

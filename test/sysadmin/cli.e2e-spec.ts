@@ -1,25 +1,8 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import request from 'supertest';
 import { uniqueEmail } from '../factories/restaurant.factory';
 import { baseEnv } from '../support/env';
+import { runCli as cli } from '../support/processes';
 import { startTestApi, type TestApi } from '../support/test-app';
-
-const ROOT = join(__dirname, '..', '..');
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
 
 // Spawns real processes (Nest boot, argon2): slow on a loaded 2-core machine.
 jest.setTimeout(90_000);

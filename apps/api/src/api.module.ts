@@ -19,7 +19,7 @@ import { SubscriptionsModule } from '@coffee/subscriptions';
 import { SysadminModule } from '@coffee/sysadmin';
 import { TablesModule } from '@coffee/tables';
 import { TenancyModule } from '@coffee/tenancy';
-import { UsersModule } from '@coffee/users';
+import { SysadminBootstrap, UsersModule } from '@coffee/users';
 
 /** The HTTP API: platform modules first, then the features. */
 @Module({
@@ -44,6 +44,10 @@ import { UsersModule } from '@coffee/users';
     OrdersModule,
     SubscriptionsModule,
   ],
-  providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    // The API's start only: operator commands must not warn that no sysadmin exists while creating one.
+    SysadminBootstrap,
+  ],
 })
 export class ApiModule {}

@@ -7,12 +7,18 @@ import {
   authConfigFrom,
   ConfigValidationError,
   currentEnvironment,
+  currentNodeEnv,
   databaseConfigFrom,
+  isProductionLike,
   loadDotEnvFile,
 } from '@coffee/config';
 import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
+import { ORDER_STATUSES } from '@coffee/orders';
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN, UserAccountsService } from '@coffee/users';
 import { CliModule } from './cli.module';
+import { DEMO_SLUG } from './seed-demo/demo-cafe';
+import { DemoSeedRefused, DemoSeeder, type SeedDemoResult } from './seed-demo/demo-seeder';
+import { SeedDemoModule } from './seed-demo/seed-demo.module';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -23,6 +29,11 @@ Commands:
   create-sysadmin --email <email> [--name <name>] [--password <password>]
       Creates a platform admin if the email is not taken (never overwrites).
       The password may come from SYSADMIN_PASSWORD (or SYSADMIN_PASSWORD_FILE) instead of the command line.
+  seed-demo [--slug <slug>] [--password <password>]
+      Creates a demo café (slug ${DEMO_SLUG}) with an owner (owner@demo.coffee) and a staff member
+      (staff@demo.coffee), a menu, tables and a day of orders, and prints their sign-ins. The passwords
+      are random unless --password is given. Does nothing if the slug exists. Refused outside development
+      and test (NODE_ENV).
 `;
 
 function fail(message: string): never {
@@ -39,7 +50,7 @@ async function createSysadmin(args: string[]): Promise<void> {
   const email = (values.email ?? auth.sysadminEmail ?? '').trim().toLowerCase();
   const password = values.password ?? auth.sysadminPassword ?? '';
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) fail('create-sysadmin: --email must be an email address');
-  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX || isCommonPassword(password)) {
+  if (!isStrongPassword(password)) {
     fail(`create-sysadmin: the password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters and not a common one`);
   }
   const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
@@ -51,6 +62,57 @@ async function createSysadmin(args: string[]): Promise<void> {
   } finally {
     await app.close();
   }
+}
+
+function isStrongPassword(password: string): boolean {
+  return password.length >= PASSWORD_MIN && password.length <= PASSWORD_MAX && !isCommonPassword(password);
+}
+
+function describeSeed(result: SeedDemoResult): string {
+  if (!result.created) {
+    return (
+      `The demo café "${result.slug}" already exists; nothing changed.\n` +
+      `Its accounts are ${result.emails.owner} and ${result.emails.staff}, with the passwords printed when it was created.\n`
+    );
+  }
+  const { restaurant, counts } = result;
+  const orders = ORDER_STATUSES.filter((status) => counts.orders[status])
+    .map((status) => `${counts.orders[status]} ${status}`)
+    .join(', ');
+  const width = Math.max(...result.accounts.map((account) => account.email.length));
+  return [
+    `Created the demo café "${restaurant.name}" (slug ${result.slug}, plan ${restaurant.planCode}, ${restaurant.currency}, ${restaurant.timezone}):`,
+    `  ${counts.categories} menu categories, ${counts.items} items, ${counts.tables} tables, orders: ${orders}.`,
+    'Sign in (POST /api/v1/auth/login, or /docs) with:',
+    ...result.accounts.map(
+      (account) => `  ${account.role.padEnd(5)}  ${account.email.padEnd(width)}  ${account.password}`,
+    ),
+    'Keep them: they are shown only this once.',
+    '',
+  ].join('\n');
+}
+
+async function seedDemo(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { slug: { type: 'string', default: DEMO_SLUG }, password: { type: 'string' } },
+  });
+  const { slug, password } = values;
+  if (!/^[a-z0-9-]{3,63}$/.test(slug)) fail('seed-demo: --slug must be 3-63 characters of a-z, 0-9 and -');
+  if (password !== undefined && !isStrongPassword(password)) {
+    fail(`seed-demo: the password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters and not a common one`);
+  }
+  const app = await NestFactory.createApplicationContext(SeedDemoModule, { logger: ['error', 'warn'] });
+  let refused: string | undefined;
+  try {
+    process.stdout.write(describeSeed(await app.get(DemoSeeder).seed({ slug, password })));
+  } catch (error) {
+    if (!(error instanceof DemoSeedRefused)) throw error;
+    refused = error.message;
+  } finally {
+    await app.close();
+  }
+  if (refused) fail(`seed-demo: ${refused}`);
 }
 
 async function migrate(): Promise<void> {
@@ -69,6 +131,13 @@ async function migrate(): Promise<void> {
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   loadDotEnvFile();
+  // Before validation: a production configuration's own problems must not hide this refusal.
+  const nodeEnv = currentNodeEnv();
+  if (command === 'seed-demo' && isProductionLike(nodeEnv)) {
+    fail(
+      `seed-demo: refused with NODE_ENV=${nodeEnv}: demo accounts with known emails belong on development and test databases only`,
+    );
+  }
   try {
     currentEnvironment();
   } catch (error) {
@@ -80,6 +149,8 @@ async function main(): Promise<void> {
       return createSysadmin(rest);
     case 'migrate':
       return migrate();
+    case 'seed-demo':
+      return seedDemo(rest);
     default:
       process.stdout.write(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exit(2);

@@ -18,6 +18,14 @@ export function currentEnvironment(): EnvironmentVariables {
 }
 
 /**
+ * NODE_ENV alone, unvalidated (unset or empty: `development`), for commands
+ * that refuse some environments before anything else is checked.
+ */
+export function currentNodeEnv(): string {
+  return process.env.NODE_ENV || 'development';
+}
+
+/**
  * `true`/`false`, a comma list of trusted proxy addresses/CIDRs (`loopback`,
  * `10.0.0.0/8`, …), or a hop count: then the `n` addresses nearest the server
  * in X-Forwarded-For (the socket's peer first) are taken as proxies, which is

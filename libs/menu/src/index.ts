@@ -1,3 +1,4 @@
+export * from './categories/menu-categories.service';
 export * from './categories/menu-category.entity';
 export * from './dto/menu.dto';
 export * from './items/menu-item.entity';

@@ -26,6 +26,6 @@ import { PublicMenuRateLimit } from './public-menu/public-menu.rate-limit';
     PublicMenuCache,
     PublicMenuRateLimit,
   ],
-  exports: [MenuItemsService, MenuVersions, PublicMenuCache, PublicMenuRateLimit],
+  exports: [MenuCategoriesService, MenuItemsService, MenuVersions, PublicMenuCache, PublicMenuRateLimit],
 })
 export class MenuModule {}

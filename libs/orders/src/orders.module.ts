@@ -19,5 +19,6 @@ import { PlaceOrderUseCase } from './place-order.usecase';
   ],
   controllers: [OrdersController],
   providers: [OrderRepository, OrdersService, PlaceOrderUseCase, ChangeOrderStatusUseCase],
+  exports: [PlaceOrderUseCase, ChangeOrderStatusUseCase],
 })
 export class OrdersModule {}

@@ -1,2 +1,3 @@
 export * from './dto/create-restaurant.dto';
+export * from './sysadmin-restaurants.service';
 export * from './sysadmin.module';

@@ -7,5 +7,6 @@ import { SysadminController } from './sysadmin.controller';
   imports: [UsersModule],
   controllers: [SysadminController],
   providers: [SysadminRestaurantsService],
+  exports: [SysadminRestaurantsService],
 })
 export class SysadminModule {}

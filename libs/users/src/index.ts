@@ -2,6 +2,7 @@ export * from './common-passwords';
 export * from './dto/user.dto';
 export * from './password-hasher';
 export * from './password.validator';
+export * from './sysadmin-bootstrap';
 export * from './user-access.policy';
 export * from './user-accounts.service';
 export * from './user.entity';

@@ -62,6 +62,11 @@ export class UserAccountsService {
     await this.users.setPasswordHash(userId, await this.hasher.hash(newPassword));
   }
 
+  /** Whether any platform admin exists (one indexed lookup). */
+  anySysadminExists(): Promise<boolean> {
+    return this.users.anySysadmin();
+  }
+
   /** Creates a platform admin unless the email exists already (never overwrites). Returns true if created. */
   async ensureSysadmin(email: string, name: string, password: string): Promise<boolean> {
     if (await this.users.sysadminExists(email)) return false;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type Repository } from 'typeorm';
+import { Brackets, IsNull, type Repository } from 'typeorm';
 import { AppError, uniqueOr, type SortSpec, type TenantRole } from '@coffee/common';
 import { repositoryIn, type TenantScope } from '@coffee/database';
 import { UserEntity } from './user.entity';
@@ -144,6 +144,11 @@ export class UserRepository {
       { id },
       { lastLoginAt: now, failedLoginCount: 0, failedLoginWindowStart: null, lockedUntil: null },
     );
+  }
+
+  /** Whether any platform admin exists: sysadmins are the users without a restaurant (ix_users_restaurant). */
+  anySysadmin(): Promise<boolean> {
+    return this.users.exists({ where: { restaurantId: IsNull(), role: 'sysadmin' } });
   }
 
   async sysadminExists(email: string): Promise<boolean> {

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PasswordHasher } from './password-hasher';
-import { SysadminBootstrap } from './sysadmin-bootstrap';
 import { UserAccountsService } from './user-accounts.service';
 import { UserEntity } from './user.entity';
 import { UserRepository } from './user.repository';
@@ -11,7 +10,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
   controllers: [UsersController],
-  providers: [UserRepository, PasswordHasher, UsersService, UserAccountsService, SysadminBootstrap],
+  providers: [UserRepository, PasswordHasher, UsersService, UserAccountsService],
   exports: [UsersService, UserAccountsService, PasswordHasher],
 })
 export class UsersModule {}
