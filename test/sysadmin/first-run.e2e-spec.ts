@@ -103,9 +103,9 @@ describe('npm run seed:demo', () => {
     api = await startTestApi({ SQLITE_PATH: env.SQLITE_PATH });
     const restaurant = await api.app.get(RestaurantRepository).findBySlug(slug);
     expect(restaurant).toMatchObject({ name: 'Demo Café', currency: 'USD', timezone: 'America/New_York' });
-    expect(restaurant?.planCode).toBe('pro');
 
     const session = await BrowserSession.login(api.server, owner.email, owner.password);
+    expect((await session.get('/api/v1/subscriptions/current').expect(200)).body.planCode).toBe('pro');
     // Counts after the second run: it added nothing.
     const items = (await session.get('/api/v1/menu/items?limit=100').expect(200)).body as {
       items: { name: string; modifierGroups: { name: string; options: { name: string; priceDelta: number }[] }[] }[];

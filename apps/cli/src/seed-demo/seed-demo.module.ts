@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AuditModule } from '@coffee/audit';
 import { AppCacheModule } from '@coffee/cache';
 import { CoffeeConfigModule } from '@coffee/config';
 import { DatabaseModule } from '@coffee/database';
@@ -28,6 +29,7 @@ import { DemoSeeder } from './demo-seeder';
     LoggingModule,
     TenancyModule,
     DatabaseModule,
+    AuditModule,
     RedisModule,
     AppCacheModule,
     MetricsModule,
