@@ -11,6 +11,7 @@ import {
   loadDotEnvFile,
 } from '@coffee/config';
 import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
+import { SubscriptionLifecycleHandler } from '@coffee/subscriptions';
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN, UserAccountsService } from '@coffee/users';
 import { CliModule } from './cli.module';
 
@@ -23,6 +24,10 @@ Commands:
   create-sysadmin --email <email> [--name <name>] [--password <password>]
       Creates a platform admin if the email is not taken (never overwrites).
       The password may come from SYSADMIN_PASSWORD (or SYSADMIN_PASSWORD_FILE) instead of the command line.
+  subscriptions-lifecycle [--now <ISO 8601>]
+      Runs the subscriptions.lifecycle job once, now (the worker runs it every 5 minutes): ended
+      trials and periods go past due (free plans renew), past due over 7 days becomes canceled.
+      Prints the counts. Safe beside running workers. --now pins the time (default: the clock).
 `;
 
 function fail(message: string): never {
@@ -48,6 +53,20 @@ async function createSysadmin(args: string[]): Promise<void> {
     process.stdout.write(
       created ? `Created sysadmin ${email}\n` : `A user with email ${email} already exists; nothing changed\n`,
     );
+  } finally {
+    await app.close();
+  }
+}
+
+async function subscriptionsLifecycle(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { now: { type: 'string' } } });
+  if (values.now !== undefined && Number.isNaN(new Date(values.now).getTime())) {
+    fail('subscriptions-lifecycle: --now must be an ISO 8601 date, e.g. 2026-01-31T00:00:00Z');
+  }
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  try {
+    const counts = await app.get(SubscriptionLifecycleHandler).handle({ now: values.now });
+    process.stdout.write(`${JSON.stringify(counts)}\n`);
   } finally {
     await app.close();
   }
@@ -80,6 +99,8 @@ async function main(): Promise<void> {
       return createSysadmin(rest);
     case 'migrate':
       return migrate();
+    case 'subscriptions-lifecycle':
+      return subscriptionsLifecycle(rest);
     default:
       process.stdout.write(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exit(2);
