@@ -14,6 +14,7 @@ import {
 } from '@coffee/config';
 import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
 import { ORDER_STATUSES } from '@coffee/orders';
+import { SubscriptionLifecycleHandler } from '@coffee/subscriptions';
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN, UserAccountsService } from '@coffee/users';
 import { CliModule } from './cli.module';
 import { DEMO_SLUG } from './seed-demo/demo-cafe';
@@ -34,6 +35,10 @@ Commands:
       (staff@demo.coffee), a menu, tables and a day of orders, and prints their sign-ins. The passwords
       are random unless --password is given. Does nothing if the slug exists. Refused outside development
       and test (NODE_ENV).
+  subscriptions-lifecycle [--now <ISO 8601>]
+      Runs the subscriptions.lifecycle job once, now (the worker runs it every 5 minutes): ended
+      trials and periods go past due (free plans renew), past due over 7 days becomes canceled.
+      Prints the counts. Safe beside running workers. --now pins the time (default: the clock).
 `;
 
 function fail(message: string): never {
@@ -113,6 +118,18 @@ async function seedDemo(args: string[]): Promise<void> {
     await app.close();
   }
   if (refused) fail(`seed-demo: ${refused}`);
+async function subscriptionsLifecycle(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { now: { type: 'string' } } });
+  if (values.now !== undefined && Number.isNaN(new Date(values.now).getTime())) {
+    fail('subscriptions-lifecycle: --now must be an ISO 8601 date, e.g. 2026-01-31T00:00:00Z');
+  }
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  try {
+    const counts = await app.get(SubscriptionLifecycleHandler).handle({ now: values.now });
+    process.stdout.write(`${JSON.stringify(counts)}\n`);
+  } finally {
+    await app.close();
+  }
 }
 
 async function migrate(): Promise<void> {
@@ -151,6 +168,8 @@ async function main(): Promise<void> {
       return migrate();
     case 'seed-demo':
       return seedDemo(rest);
+    case 'subscriptions-lifecycle':
+      return subscriptionsLifecycle(rest);
     default:
       process.stdout.write(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exit(2);

@@ -7,7 +7,15 @@ import {
 } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { appConfig, redisConfig, type AppConfig, type RedisConfig } from '@coffee/config';
-import { BullMqJobQueue, JobHandlerRegistry, JobQueue, QUEUES, RECURRING_JOBS, type JobName } from '@coffee/queue';
+import {
+  BullMqJobQueue,
+  JOB_QUEUE,
+  JobHandlerRegistry,
+  JobQueue,
+  QUEUES,
+  RECURRING_JOBS,
+  type JobName,
+} from '@coffee/queue';
 import { createRedisClient, WORKER_OPTIONS } from '@coffee/redis';
 
 /**
@@ -61,7 +69,7 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
     }
     for (const recurring of RECURRING_JOBS) {
       await this.queue
-        .queue('maintenance')
+        .queue(JOB_QUEUE[recurring.name])
         .upsertJobScheduler(recurring.id, { every: recurring.everyMs }, { name: recurring.name, data: {} });
     }
     this.logger.log({ queues: QUEUES }, 'Worker processing queues');

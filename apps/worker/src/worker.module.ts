@@ -10,6 +10,7 @@ import { LoggingModule } from '@coffee/logging';
 import { MetricsModule } from '@coffee/metrics';
 import { QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
+import { SubscriptionLifecycleModule } from '@coffee/subscriptions';
 import { TenancyModule } from '@coffee/tenancy';
 import { BullMqWorkers } from './bullmq-workers';
 
@@ -26,6 +27,7 @@ import { BullMqWorkers } from './bullmq-workers';
     HealthModule,
     MetricsModule,
     IdempotencyModule,
+    SubscriptionLifecycleModule,
   ],
   providers: [BullMqWorkers, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })

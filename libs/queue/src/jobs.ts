@@ -6,6 +6,8 @@ export type QueueName = (typeof QUEUES)[number];
 export interface JobPayloads {
   /** Purges expired records (idempotency keys, …). `now` lets a caller pin the clock. */
   'maintenance.purge-expired': { now?: string };
+  /** Moves subscriptions whose period or grace period ended (past due, renewed, canceled). `now`: ISO 8601, else the clock. */
+  'subscriptions.lifecycle': { now?: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -14,6 +16,7 @@ export type JobPayload<N extends JobName> = JobPayloads[N];
 /** Which queue carries each job. */
 export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'maintenance.purge-expired': 'maintenance',
+  'subscriptions.lifecycle': 'maintenance',
 };
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PlanLimits } from '@coffee/tenancy';
+import { SubscriptionLifecycleModule } from './lifecycle/subscription-lifecycle.module';
 import { PlanCatalogue } from './plan-catalogue';
 import { PlanEntity } from './plan.entity';
 import { PlanRepository } from './plan.repository';
@@ -17,7 +18,7 @@ import { SubscriptionsService } from './subscriptions.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([PlanEntity, SubscriptionEntity])],
+  imports: [TypeOrmModule.forFeature([PlanEntity, SubscriptionEntity]), SubscriptionLifecycleModule],
   controllers: [SubscriptionsController],
   providers: [
     PlanRepository,
