@@ -118,6 +118,8 @@ async function seedDemo(args: string[]): Promise<void> {
     await app.close();
   }
   if (refused) fail(`seed-demo: ${refused}`);
+}
+
 async function subscriptionsLifecycle(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { now: { type: 'string' } } });
   if (values.now !== undefined && Number.isNaN(new Date(values.now).getTime())) {
