@@ -18,6 +18,8 @@ import {
 } from '@coffee/queue';
 import { createRedisClient, WORKER_OPTIONS } from '@coffee/redis';
 
+const SCHEDULE_ATTEMPTS = 8;
+
 /**
  * One BullMQ worker per queue, dispatching each job to its `@HandlesJob`
  * handler, and the recurring maintenance schedules. A job whose worker dies is
@@ -67,12 +69,31 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
       worker.on('error', (error) => this.logger.error({ err: error, queue: name }, 'Worker error'));
       this.workers.push(worker);
     }
-    for (const recurring of RECURRING_JOBS) {
-      await this.queue
-        .queue(JOB_QUEUE[recurring.name])
-        .upsertJobScheduler(recurring.id, { every: recurring.everyMs }, { name: recurring.name, data: {} });
-    }
+    await this.scheduleRecurringJobs(this.queue);
     this.logger.log({ queues: QUEUES }, 'Worker processing queues');
+  }
+
+  /**
+   * Upserts the recurring schedules (idempotent: the same id is one schedule).
+   * The producer connection fails fast (1 s command timeout), which a loaded
+   * Redis can exceed at boot; a few retries with backoff keep one slow reply
+   * from failing the worker's start.
+   */
+  private async scheduleRecurringJobs(queue: BullMqJobQueue): Promise<void> {
+    for (const recurring of RECURRING_JOBS) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await queue
+            .queue(JOB_QUEUE[recurring.name])
+            .upsertJobScheduler(recurring.id, { every: recurring.everyMs }, { name: recurring.name, data: {} });
+          break;
+        } catch (error) {
+          if (attempt >= SCHEDULE_ATTEMPTS) throw error;
+          this.logger.warn({ err: error, schedule: recurring.id, attempt }, 'Could not save a recurring job; retrying');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5_000)));
+        }
+      }
+    }
   }
 
   /** Waits for jobs in progress, so a rolling update loses nothing. */

@@ -37,4 +37,10 @@ async function bootstrap(): Promise<void> {
   app.get(Logger).log(`Worker running; probes on http://${config.host}:${config.workerPort}/health/live`);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  // A failed start is reported and ends the process (an orchestrator restarts it), never an unhandled rejection.
+  process.stderr.write(
+    `Worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
