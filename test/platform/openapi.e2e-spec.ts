@@ -52,8 +52,28 @@ describe('the OpenAPI document integrators build against', () => {
       '/api/v1/users/{id}',
       '/api/v1/api-keys',
       '/api/v1/sysadmin/restaurants',
+      '/api/v1/sysadmin/restaurants/{id}',
+      '/api/v1/sysadmin/restaurants/{id}/plan',
+      '/api/v1/sysadmin/stats',
+      '/api/v1/sysadmin/audit-log',
     ]) {
       expect(doc.paths).toHaveProperty([path]);
     }
+  });
+
+  it('types every sysadmin answer, and says MRR is in minor units of USD', () => {
+    const untyped: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      if (!path.startsWith('/api/v1/sysadmin/')) continue;
+      for (const [method, operation] of Object.entries(methods)) {
+        const success = Object.entries(operation.responses ?? {}).find(([status]) => /^2\d\d$/.test(status));
+        if (!success?.[1].content?.['application/json']) untyped.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(untyped).toEqual([]);
+    const schemas = (
+      doc.components as { schemas?: Record<string, { properties?: Record<string, { description?: string }> }> }
+    ).schemas;
+    expect(schemas?.PlatformStatsResponse?.properties?.mrr?.description).toMatch(/minor units of USD/);
   });
 });

@@ -1,22 +1,37 @@
-import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, Roles } from '@coffee/common';
-import { CreatedRestaurantResponse, CreateRestaurantDto } from './dto/create-restaurant.dto';
-import { SysadminRestaurantsService } from './sysadmin-restaurants.service';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, Roles, type Page } from '@coffee/common';
+import { AuditLogService } from './audit-log.service';
+import { AuditLogEntryResponse, AuditLogPageResponse, ListAuditLogQueryDto } from './dto/audit-log.dto';
+import { PlatformStatsResponse } from './dto/stats.dto';
+import { PlatformStatsService } from './platform-stats.service';
 
 @ApiTags('sysadmin')
 @ApiCookieAuth('cookie')
 @ApiBearerAuth('bearer')
-@ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_FAILED')
+@ApiErrors('UNAUTHENTICATED', 'FORBIDDEN')
 @Roles('sysadmin')
 @Controller('sysadmin')
 export class SysadminController {
-  constructor(private readonly restaurants: SysadminRestaurantsService) {}
+  constructor(
+    private readonly stats: PlatformStatsService,
+    private readonly auditLog: AuditLogService,
+  ) {}
 
-  @Post('restaurants')
-  @ApiCreatedResponse({ type: CreatedRestaurantResponse })
-  @ApiErrors('VALIDATION_FAILED', 'CONFLICT')
-  createRestaurant(@Body() dto: CreateRestaurantDto): Promise<CreatedRestaurantResponse> {
-    return this.restaurants.create(dto);
+  @Get('stats')
+  @ApiOkResponse({ type: PlatformStatsResponse, description: 'Platform totals, computed on each call' })
+  @ApiErrors()
+  getStats(): Promise<PlatformStatsResponse> {
+    return this.stats.current();
+  }
+
+  @Get('audit-log')
+  @ApiOkResponse({
+    type: AuditLogPageResponse,
+    description: 'Audited changes, newest first; `before`/`after` as objects, never a secret or a hash',
+  })
+  @ApiErrors('VALIDATION_FAILED')
+  listAuditLog(@Query() query: ListAuditLogQueryDto): Promise<Page<AuditLogEntryResponse>> {
+    return this.auditLog.list(query);
   }
 }

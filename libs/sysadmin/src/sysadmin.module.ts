@@ -1,12 +1,32 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditLogEntity } from '@coffee/audit';
+import { MenuModule } from '@coffee/menu';
+import { RestaurantEntity } from '@coffee/tenancy';
 import { UsersModule } from '@coffee/users';
+import { AdminRestaurantRepository } from './admin-restaurant.repository';
+import { AuditLogRepository } from './audit-log.repository';
+import { AuditLogService } from './audit-log.service';
+import { PlatformStatsRepository } from './platform-stats.repository';
+import { PlatformStatsService } from './platform-stats.service';
+import { SysadminRestaurantsController } from './sysadmin-restaurants.controller';
 import { SysadminRestaurantsService } from './sysadmin-restaurants.service';
 import { SysadminController } from './sysadmin.controller';
+import { UpdateRestaurantUseCase } from './update-restaurant.usecase';
 
+/** The platform console: tenants, their plans, platform stats and the audit log (`/api/v1/sysadmin/**`). */
 @Module({
-  imports: [UsersModule],
-  controllers: [SysadminController],
-  providers: [SysadminRestaurantsService],
-  exports: [SysadminRestaurantsService],
+  // MenuModule for MenuVersions: a suspension or rename invalidates the cached public menu.
+  imports: [TypeOrmModule.forFeature([RestaurantEntity, AuditLogEntity]), UsersModule, MenuModule],
+  controllers: [SysadminRestaurantsController, SysadminController],
+  providers: [
+    AdminRestaurantRepository,
+    AuditLogRepository,
+    PlatformStatsRepository,
+    SysadminRestaurantsService,
+    UpdateRestaurantUseCase,
+    PlatformStatsService,
+    AuditLogService,
+  ],
 })
 export class SysadminModule {}
