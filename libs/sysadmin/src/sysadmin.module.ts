@@ -28,5 +28,7 @@ import { UpdateRestaurantUseCase } from './update-restaurant.usecase';
     PlatformStatsService,
     AuditLogService,
   ],
+  // The demo seed (CLI) creates its café through the same service.
+  exports: [SysadminRestaurantsService],
 })
 export class SysadminModule {}
