@@ -1,12 +1,14 @@
 import { DataSource } from 'typeorm';
 import { Clock, FixedClock } from '@coffee/common';
 import { trustedTenantScope } from '@coffee/database';
+import { JobQueue } from '@coffee/queue';
 import { RebuildSalesRollupsUseCase, SalesRollupRepository } from '@coffee/orders';
 import { signedInCrew } from '../factories/crew.factory';
 import { category, item } from '../factories/menu.factory';
 import { expectedTotals, placeAndPay } from '../factories/sales.factory';
 import { place, seedShop } from '../factories/shop.factory';
-import { eventually, spawnApp, type RunningProcess } from '../support/processes';
+import { itFull } from '../support/env';
+import { eventually, runCli, spawnApp, type RunningProcess } from '../support/processes';
 import { bearer, type BrowserSession } from '../support/session';
 import { startTestApi, type TestApi } from '../support/test-app';
 
@@ -144,6 +146,31 @@ describe('reports: dashboard from the sales rollups', () => {
     expect((await shop.owner.get(DASHBOARD).set('Cache-Control', 'no-cache').expect(200)).body.orders).toBe(2);
   });
 
+  it('keeps exact sums when payments of the same hour and items run concurrently', async () => {
+    const shop = await seedShop(api.app, api.server, { timezone: 'UTC' });
+    clock.set(new Date('2026-03-12T09:00:00Z'));
+    const items = [
+      { menuItemId: shop.cookie.id, quantity: 1 },
+      { menuItemId: shop.latte.id, quantity: 1, modifierOptionIds: [shop.latte.groups[1].options[0].id] },
+    ];
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = (await place(shop.staff, { type: 'takeaway', items }).expect(201)).body.id as string;
+      for (const status of ['preparing', 'ready'])
+        await shop.staff.post(`/api/v1/orders/${id}/status`, { status }).expect(200);
+      ids.push(id);
+    }
+    const paid = await Promise.all(
+      ids.map((id) =>
+        shop.staff.post(`/api/v1/orders/${id}/status`, { status: 'paid', paymentMethod: 'cash', tip: 10 }),
+      ),
+    );
+    expect(paid.map((res) => res.status)).toEqual(ids.map(() => 200));
+    const day = (await shop.owner.get(`${DASHBOARD}?from=2026-03-12&to=2026-03-12`).expect(200)).body;
+    expect(day).toMatchObject({ orders: 8, revenue: 8 * 700, tips: 80, averageTicket: 700 });
+    expect(day.topItems.map((row: { quantity: number }) => row.quantity)).toEqual([8, 8]);
+  });
+
   it('answers 422 for reversed, over-long and malformed ranges', async () => {
     const { owner } = await signedInCrew(api.app, api.server);
     for (const query of [
@@ -238,6 +265,53 @@ describe('reports: daily report jobs', () => {
       .get(DataSource)
       .query('SELECT COUNT(*) AS n FROM daily_reports WHERE restaurant_id = ?', [shop.cafe.restaurant.id]);
     expect(Number(rows[0].n)).toBe(1);
+  });
+
+  it('rebuilds rollups through the reports.rebuild-rollups job, equal to the live ones', async () => {
+    const shop = await seedShop(api.app, api.server, { timezone: 'UTC' });
+    const id = (
+      await place(shop.staff, { type: 'takeaway', items: [{ menuItemId: shop.cookie.id, quantity: 3 }] }).expect(201)
+    ).body.id as string;
+    for (const status of ['preparing', 'ready'])
+      await shop.staff.post(`/api/v1/orders/${id}/status`, { status }).expect(200);
+    await shop.staff.post(`/api/v1/orders/${id}/status`, { status: 'paid', paymentMethod: 'cash' }).expect(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const restaurantId = shop.cafe.restaurant.id;
+    const rollups = api.app.get(SalesRollupRepository);
+    const live = await rollups.rows(trustedTenantScope(restaurantId), today, today);
+    expect(live.items).toEqual([expect.objectContaining({ menuItemId: shop.cookie.id, quantity: 3, revenue: 750 })]);
+    await api.app.get(DataSource).query('DELETE FROM sales_daily_items WHERE restaurant_id = ?', [restaurantId]);
+    const queue = api.app.get(JobQueue);
+    const { id: jobId } = await queue.enqueue('reports.rebuild-rollups', { restaurantId, from: today, to: today });
+    const job = await eventually(async () => {
+      const status = await queue.getJob(jobId);
+      return status?.state === 'completed' || status?.state === 'failed' ? status : undefined;
+    }, 200);
+    expect(job).toMatchObject({ state: 'completed', result: { days: 1, orders: 1 } });
+    expect(await rollups.rows(trustedTenantScope(restaurantId), today, today)).toEqual(live);
+  });
+
+  itFull('rebuilds rollups from the command line (npm run cli -- reports:rebuild)', async () => {
+    const shop = await seedShop(api.app, api.server, { timezone: 'UTC' });
+    const id = (
+      await place(shop.staff, { type: 'takeaway', items: [{ menuItemId: shop.cookie.id, quantity: 2 }] }).expect(201)
+    ).body.id as string;
+    for (const status of ['preparing', 'ready'])
+      await shop.staff.post(`/api/v1/orders/${id}/status`, { status }).expect(200);
+    await shop.staff.post(`/api/v1/orders/${id}/status`, { status: 'paid', paymentMethod: 'cash', tip: 7 }).expect(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const restaurantId = shop.cafe.restaurant.id;
+    const rollups = api.app.get(SalesRollupRepository);
+    const live = await rollups.rows(trustedTenantScope(restaurantId), today, today);
+    await api.app.get(DataSource).query('DELETE FROM sales_hourly WHERE restaurant_id = ?', [restaurantId]);
+    const bad = await runCli(
+      ['reports:rebuild', '--restaurant', restaurantId, '--from', today, '--to', '2020-01-01'],
+      {},
+    );
+    expect(bad.code).toBe(1);
+    const run = await runCli(['reports:rebuild', '--restaurant', restaurantId, '--from', today, '--to', today], {});
+    expect([run.code, run.output]).toEqual([0, expect.stringContaining('"orders":1')]);
+    expect(await rollups.rows(trustedTenantScope(restaurantId), today, today)).toEqual(live);
   });
 
   it('refuses future dates and dates before the restaurant, and hides other restaurants’ jobs', async () => {
