@@ -104,6 +104,12 @@ describe('reports: dashboard from the sales rollups', () => {
     const both = (await shop.owner.get(`${DASHBOARD}?from=2026-03-10&to=2026-03-11`).expect(200)).body;
     expect(both.byCategory.map((c: { name: string }) => c.name)).toEqual(['All', 'Pastries']);
     expect(both.orders).toBe(3);
+    // Summed over both days: the cookie's two days add up to 750.
+    expect(both.topItems.map((row: { name: string; revenue: number }) => [row.name, row.revenue])).toEqual([
+      ['Latte', 1220],
+      ['Croissant', 900],
+      ['Cookie', 750],
+    ]);
 
     // The rebuild from raw orders gives exactly what the payments maintained.
     const rollups = api.app.get(SalesRollupRepository);

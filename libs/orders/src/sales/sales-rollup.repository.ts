@@ -14,17 +14,13 @@ export interface HourTotals {
   tips: number;
 }
 
-export interface CategoryTotals {
+/** An item's sales under one category over a range, and the last day it sold there. */
+export interface ItemCategorySales {
+  menuItemId: string;
   categoryId: string | null;
   quantity: number;
   revenue: number;
-}
-
-export interface ItemTotals {
-  menuItemId: string;
-  name: string;
-  quantity: number;
-  revenue: number;
+  lastDay: string;
 }
 
 /** SUM() of BIGINT is a DECIMAL string on MySQL, a number on SQLite. */
@@ -126,7 +122,7 @@ export class SalesRollupRepository {
   /** Totals by hour of day over the range: at most 24 rows, read from the primary key. */
   async byHour(scope: TenantScope, from: string, to: string): Promise<HourTotals[]> {
     const rows: Record<string, unknown>[] = await this.manager(scope).query(
-      'SELECT hour, SUM(order_count) AS orders, SUM(revenue) AS revenue, SUM(tax) AS tax, SUM(tips) AS tips FROM sales_hourly WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? GROUP BY hour ORDER BY hour',
+      'SELECT hour, SUM(order_count) AS orders, SUM(revenue) AS revenue, SUM(tax) AS tax, SUM(tips) AS tips FROM sales_hourly WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? GROUP BY hour',
       [scope.restaurantId, from, to],
     );
     return rows.map((row) => ({
@@ -138,43 +134,36 @@ export class SalesRollupRepository {
     }));
   }
 
-  async byCategory(scope: TenantScope, from: string, to: string): Promise<CategoryTotals[]> {
+  /**
+   * Sales per item and category over the range, in one pass over the item
+   * rows (one result row per item, two if its category changed in the range),
+   * so the caller sums categories and picks top items without a second scan.
+   */
+  async itemSales(scope: TenantScope, from: string, to: string): Promise<ItemCategorySales[]> {
     const rows: Record<string, unknown>[] = await this.manager(scope).query(
-      'SELECT category_id, SUM(quantity) AS quantity, SUM(revenue) AS revenue FROM sales_daily_items WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? GROUP BY category_id',
+      'SELECT menu_item_id, category_id, SUM(quantity) AS sold, SUM(revenue) AS takings, MAX(business_date) AS last_day FROM sales_daily_items WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? GROUP BY menu_item_id, category_id',
       [scope.restaurantId, from, to],
     );
     return rows.map((row) => ({
+      menuItemId: String(row.menu_item_id),
       categoryId: nullableString(row.category_id),
-      quantity: int(row.quantity),
-      revenue: int(row.revenue),
+      quantity: int(row.sold),
+      revenue: int(row.takings),
+      lastDay: String(row.last_day),
     }));
   }
 
-  /**
-   * The `limit` best-selling items by revenue (then quantity, then id), each
-   * named as on its latest day in the range.
-   */
-  async topItems(scope: TenantScope, from: string, to: string, limit: number): Promise<ItemTotals[]> {
-    const manager = this.manager(scope);
-    const rows: Record<string, unknown>[] = await manager.query(
-      'SELECT menu_item_id, SUM(quantity) AS quantity, SUM(revenue) AS revenue FROM sales_daily_items WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? GROUP BY menu_item_id ORDER BY revenue DESC, quantity DESC, menu_item_id LIMIT ?',
-      [scope.restaurantId, from, to, limit],
+  /** Item names as stored on given days: a few primary-key reads. */
+  async namesOn(
+    scope: TenantScope,
+    keys: { menuItemId: string; businessDate: string }[],
+  ): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows: Record<string, unknown>[] = await this.manager(scope).query(
+      `SELECT menu_item_id, name FROM sales_daily_items WHERE restaurant_id = ? AND (${keys.map(() => '(business_date = ? AND menu_item_id = ?)').join(' OR ')})`,
+      [scope.restaurantId, ...keys.flatMap((key) => [key.businessDate, key.menuItemId])],
     );
-    if (rows.length === 0) return [];
-    const ids = rows.map((row) => String(row.menu_item_id));
-    const named: Record<string, unknown>[] = await manager.query(
-      `SELECT menu_item_id, name FROM sales_daily_items WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? AND menu_item_id IN (${ids.map(() => '?').join(', ')}) ORDER BY business_date DESC`,
-      [scope.restaurantId, from, to, ...ids],
-    );
-    const names = new Map<string, string>();
-    for (const row of named)
-      if (!names.has(String(row.menu_item_id))) names.set(String(row.menu_item_id), String(row.name));
-    return rows.map((row) => ({
-      menuItemId: String(row.menu_item_id),
-      name: names.get(String(row.menu_item_id)) ?? '',
-      quantity: int(row.quantity),
-      revenue: int(row.revenue),
-    }));
+    return new Map(rows.map((row) => [String(row.menu_item_id), String(row.name)]));
   }
 
   private manager(scope: TenantScope): EntityManager {

@@ -150,6 +150,69 @@ function byItemKey(a: ItemRollup, b: ItemRollup): number {
   );
 }
 
+export interface CategoryTotals {
+  categoryId: string | null;
+  quantity: number;
+  revenue: number;
+}
+
+export interface ItemTotals {
+  menuItemId: string;
+  name: string;
+  quantity: number;
+  revenue: number;
+}
+
+/** Per item and category sums over a range, as the rollup repository reads them. */
+export interface ItemCategoryRow {
+  menuItemId: string;
+  categoryId: string | null;
+  quantity: number;
+  revenue: number;
+  lastDay: string;
+}
+
+/**
+ * Category totals (unordered) and the `limit` best items by revenue, then
+ * quantity, then id; an item sold under two categories in the range counts
+ * once, with the last day it sold (whose name the report shows).
+ */
+export function summarizeItems(
+  rows: readonly ItemCategoryRow[],
+  limit: number,
+): { byCategory: CategoryTotals[]; top: Omit<ItemCategoryRow, 'categoryId'>[] } {
+  const categories = new Map<string | null, CategoryTotals>();
+  const items = new Map<string, Omit<ItemCategoryRow, 'categoryId'>>();
+  for (const row of rows) {
+    const category = categories.get(row.categoryId) ?? { categoryId: row.categoryId, quantity: 0, revenue: 0 };
+    category.quantity += row.quantity;
+    category.revenue += row.revenue;
+    categories.set(row.categoryId, category);
+    const item = items.get(row.menuItemId);
+    if (!item)
+      items.set(row.menuItemId, {
+        menuItemId: row.menuItemId,
+        quantity: row.quantity,
+        revenue: row.revenue,
+        lastDay: row.lastDay,
+      });
+    else {
+      item.quantity += row.quantity;
+      item.revenue += row.revenue;
+      if (row.lastDay > item.lastDay) item.lastDay = row.lastDay;
+    }
+  }
+  const top = [...items.values()]
+    .sort(
+      (a, b) =>
+        b.revenue - a.revenue ||
+        b.quantity - a.quantity ||
+        (a.menuItemId < b.menuItemId ? -1 : a.menuItemId > b.menuItemId ? 1 : 0),
+    )
+    .slice(0, limit);
+  return { byCategory: [...categories.values()], top };
+}
+
 /** Dates as `YYYY-MM-DD`, calendar arithmetic in UTC (business dates carry no zone). */
 export function addDays(date: string, days: number): string {
   const at = new Date(`${date}T00:00:00Z`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@coffee/database';
-import { SalesRollupRepository, type CategoryTotals, type ItemTotals } from './sales-rollup.repository';
+import { SalesRollupRepository } from './sales-rollup.repository';
+import { summarizeItems, type CategoryTotals, type ItemTotals } from './sales-rollup';
 
 /** How many items `topItems` lists. */
 export const TOP_ITEMS = 10;
@@ -28,11 +29,21 @@ export class SalesReader {
   constructor(private readonly rollups: SalesRollupRepository) {}
 
   async summary(scope: TenantScope, from: string, to: string): Promise<SalesSummary> {
-    const [hours, byCategory, topItems] = await Promise.all([
+    const [hours, itemSales] = await Promise.all([
       this.rollups.byHour(scope, from, to),
-      this.rollups.byCategory(scope, from, to),
-      this.rollups.topItems(scope, from, to, TOP_ITEMS),
+      this.rollups.itemSales(scope, from, to),
     ]);
+    const { byCategory, top } = summarizeItems(itemSales, TOP_ITEMS);
+    const names = await this.rollups.namesOn(
+      scope,
+      top.map((item) => ({ menuItemId: item.menuItemId, businessDate: item.lastDay })),
+    );
+    const topItems: ItemTotals[] = top.map((item) => ({
+      menuItemId: item.menuItemId,
+      name: names.get(item.menuItemId) ?? '',
+      quantity: item.quantity,
+      revenue: item.revenue,
+    }));
     const byHourMap = new Map(hours.map((row) => [row.hour, row]));
     return {
       revenue: hours.reduce((sum, row) => sum + row.revenue, 0),

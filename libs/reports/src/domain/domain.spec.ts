@@ -1,4 +1,4 @@
-import { mergeRollups, rollupOfPayment, localDateAndHour } from '@coffee/orders';
+import { mergeRollups, rollupOfPayment, localDateAndHour, summarizeItems } from '@coffee/orders';
 import { csvCell, toCsv } from './csv';
 import { daysBetween, isBusinessDate, resolveRange } from './date-range';
 import { formatMinorUnits, minorDigits } from './money';
@@ -143,6 +143,27 @@ describe('rollup arithmetic', () => {
     ]);
     expect(merged.items).toEqual([
       { businessDate: '2026-03-10', menuItemId: 'a', categoryId: 'cat', name: 'New name', quantity: 2, revenue: 1000 },
+    ]);
+  });
+
+  it('sums categories and ranks items once each, by revenue then quantity', () => {
+    const { byCategory, top } = summarizeItems(
+      [
+        { menuItemId: 'a', categoryId: 'hot', quantity: 1, revenue: 500, lastDay: '2026-03-01' },
+        { menuItemId: 'a', categoryId: 'cold', quantity: 2, revenue: 600, lastDay: '2026-03-05' },
+        { menuItemId: 'b', categoryId: 'hot', quantity: 9, revenue: 1100, lastDay: '2026-03-02' },
+        { menuItemId: 'c', categoryId: null, quantity: 1, revenue: 10, lastDay: '2026-03-03' },
+      ],
+      2,
+    );
+    expect(byCategory).toEqual([
+      { categoryId: 'hot', quantity: 10, revenue: 1600 },
+      { categoryId: 'cold', quantity: 2, revenue: 600 },
+      { categoryId: null, quantity: 1, revenue: 10 },
+    ]);
+    expect(top).toEqual([
+      { menuItemId: 'b', quantity: 9, revenue: 1100, lastDay: '2026-03-02' },
+      { menuItemId: 'a', quantity: 3, revenue: 1100, lastDay: '2026-03-05' },
     ]);
   });
 
