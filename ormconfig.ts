@@ -5,7 +5,15 @@ import { buildDataSourceOptions } from '@coffee/database';
 import { ApiKeyEntity, RefreshTokenEntity } from '@coffee/auth';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
 import { MenuCategoryEntity, MenuItemEntity, ModifierGroupEntity, ModifierOptionEntity } from '@coffee/menu';
-import { OrderCounterEntity, OrderEntity, OrderLineEntity, OrderStatusChangeEntity } from '@coffee/orders';
+import {
+  OrderCounterEntity,
+  OrderEntity,
+  OrderLineEntity,
+  OrderStatusChangeEntity,
+  SalesDailyItemEntity,
+  SalesHourlyEntity,
+} from '@coffee/orders';
+import { DailyReportEntity } from '@coffee/reports';
 import { PlanEntity, SubscriptionEntity } from '@coffee/subscriptions';
 import { AuditLogEntity } from '@coffee/audit';
 import { TableEntity } from '@coffee/tables';
@@ -31,6 +39,9 @@ export const ENTITIES = [
   PlanEntity,
   SubscriptionEntity,
   AuditLogEntity,
+  SalesHourlyEntity,
+  SalesDailyItemEntity,
+  DailyReportEntity,
 ];
 
 /** The DataSource the TypeORM CLI uses (`npm run migration:*`): the same options as the apps. */

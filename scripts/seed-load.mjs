@@ -1,7 +1,8 @@
 // npm run seed:load -- --orders 1000000 [--days 365]
 // Fills MariaDB (DATABASE_URL) with one restaurant and many paid orders, with
-// multi-row INSERTs, for the benchmarks. Prints the restaurant's slug and the
-// owner's credentials.
+// multi-row INSERTs, for the benchmarks, and the sales rollups those payments
+// would have maintained (the restaurant is in UTC: business date and hour are
+// the UTC ones). Prints the restaurant's slug and the owner's credentials.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
@@ -57,6 +58,9 @@ await db.query(
 const start = Date.now() - DAYS * 86_400_000;
 const step = (DAYS * 86_400_000) / ORDERS;
 const perDay = new Map();
+// Rollups as the payments would have left them: `day|hour` and `day|item` sums.
+const hourly = new Map();
+const dailyItems = new Map();
 const began = Date.now();
 for (let done = 0; done < ORDERS; done += BATCH) {
   const orders = [];
@@ -89,14 +93,40 @@ for (let done = 0; done < ORDERS; done += BATCH) {
       at,
       at,
     ]);
-    lines.push([uuidv7(), restaurantId, id, item.id, item.name, item.price, quantity, lineTotal, tax, '[]', 0, at, at]);
+    lines.push([
+      uuidv7(),
+      restaurantId,
+      id,
+      item.id,
+      categoryId,
+      item.name,
+      item.price,
+      quantity,
+      lineTotal,
+      tax,
+      '[]',
+      0,
+      at,
+      at,
+    ]);
+    const hourKey = `${day}|${at.getUTCHours()}`;
+    const hour = hourly.get(hourKey) ?? { orders: 0, revenue: 0, tax: 0 };
+    hour.orders += 1;
+    hour.revenue += lineTotal;
+    hour.tax += tax;
+    hourly.set(hourKey, hour);
+    const itemKey = `${day}|${item.id}`;
+    const sold = dailyItems.get(itemKey) ?? { item, quantity: 0, revenue: 0 };
+    sold.quantity += quantity;
+    sold.revenue += lineTotal;
+    dailyItems.set(itemKey, sold);
   }
   await db.query(
     'INSERT INTO orders (id, restaurant_id, number, business_date, type, status, subtotal, tax, discount, tip, total, payment_method, version, paid_at, created_at, updated_at) VALUES ?',
     [orders],
   );
   await db.query(
-    'INSERT INTO order_lines (id, restaurant_id, order_id, menu_item_id, name, unit_price, quantity, line_total, tax, modifiers, position, created_at, updated_at) VALUES ?',
+    'INSERT INTO order_lines (id, restaurant_id, order_id, menu_item_id, category_id, name, unit_price, quantity, line_total, tax, modifiers, position, created_at, updated_at) VALUES ?',
     [lines],
   );
   if ((done / BATCH) % 50 === 0) process.stderr.write(`\r${done + orders.length} orders`);
@@ -104,6 +134,31 @@ for (let done = 0; done < ORDERS; done += BATCH) {
 await db.query('INSERT INTO order_counters (restaurant_id, business_date, last_number) VALUES ?', [
   [...perDay].map(([day, n]) => [restaurantId, day, n]),
 ]);
+const hourRows = [...hourly].map(([key, sum]) => {
+  const [day, hour] = key.split('|');
+  return [restaurantId, day, Number(hour), sum.orders, sum.revenue, sum.tax, 0];
+});
+for (let i = 0; i < hourRows.length; i += BATCH) {
+  await db.query(
+    'INSERT INTO sales_hourly (restaurant_id, business_date, hour, order_count, revenue, tax, tips) VALUES ?',
+    [hourRows.slice(i, i + BATCH)],
+  );
+}
+const itemRows = [...dailyItems].map(([key, sum]) => [
+  restaurantId,
+  key.split('|')[0],
+  sum.item.id,
+  categoryId,
+  sum.item.name,
+  sum.quantity,
+  sum.revenue,
+]);
+for (let i = 0; i < itemRows.length; i += BATCH) {
+  await db.query(
+    'INSERT INTO sales_daily_items (restaurant_id, business_date, menu_item_id, category_id, name, quantity, revenue) VALUES ?',
+    [itemRows.slice(i, i + BATCH)],
+  );
+}
 await db.end();
 const seconds = (Date.now() - began) / 1000;
 console.error(`\r${ORDERS} orders in ${seconds.toFixed(1)} s (${Math.round(ORDERS / seconds)}/s)`);

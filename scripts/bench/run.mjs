@@ -8,6 +8,7 @@ const known = [
   'body-flood',
   'soak',
   'embedded-writes',
+  'reports',
 ];
 if (!known.includes(name)) {
   console.error(`usage: npm run bench -- <${known.join('|')}>`);

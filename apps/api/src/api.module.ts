@@ -15,6 +15,7 @@ import { MetricsModule } from '@coffee/metrics';
 import { OrdersModule } from '@coffee/orders';
 import { QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
+import { ReportsModule } from '@coffee/reports';
 import { SubscriptionsModule } from '@coffee/subscriptions';
 import { SysadminModule } from '@coffee/sysadmin';
 import { TablesModule } from '@coffee/tables';
@@ -42,6 +43,7 @@ import { SysadminBootstrap, UsersModule } from '@coffee/users';
     MenuModule,
     TablesModule,
     OrdersModule,
+    ReportsModule,
     SubscriptionsModule,
   ],
   providers: [

@@ -13,10 +13,12 @@ import {
   loadDotEnvFile,
 } from '@coffee/config';
 import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
-import { ORDER_STATUSES } from '@coffee/orders';
+import { ORDER_STATUSES, RebuildSalesRollupsUseCase } from '@coffee/orders';
+import { isBusinessDate } from '@coffee/reports';
 import { SubscriptionLifecycleHandler } from '@coffee/subscriptions';
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN, UserAccountsService } from '@coffee/users';
 import { CliModule } from './cli.module';
+import { ReportsCliModule } from './reports-cli.module';
 import { DEMO_SLUG } from './seed-demo/demo-cafe';
 import { DemoSeedRefused, DemoSeeder, type SeedDemoResult } from './seed-demo/demo-seeder';
 import { SeedDemoModule } from './seed-demo/seed-demo.module';
@@ -39,6 +41,10 @@ Commands:
       Runs the subscriptions.lifecycle job once, now (the worker runs it every 5 minutes): ended
       trials and periods go past due (free plans renew), past due over 7 days becomes canceled.
       Prints the counts. Safe beside running workers. --now pins the time (default: the clock).
+  reports:rebuild --restaurant <id> --from <YYYY-MM-DD> --to <YYYY-MM-DD>
+      Recomputes a restaurant's sales rollups (what the dashboard and daily reports read) for the
+      local dates from..to from its paid orders, one transaction per day; safe beside live payments.
+      Run it once over the whole history after upgrading to the sales reports. Prints the counts.
 `;
 
 function fail(message: string): never {
@@ -134,6 +140,26 @@ async function subscriptionsLifecycle(args: string[]): Promise<void> {
   }
 }
 
+async function reportsRebuild(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { restaurant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+  });
+  const { restaurant, from, to } = values;
+  if (!restaurant || !/^[0-9a-f-]{36}$/i.test(restaurant))
+    fail('reports:rebuild: --restaurant must be a restaurant id');
+  if (!from || !to || !isBusinessDate(from) || !isBusinessDate(to) || from > to) {
+    fail('reports:rebuild: --from and --to must be dates written YYYY-MM-DD, from not after to');
+  }
+  const app = await NestFactory.createApplicationContext(ReportsCliModule, { logger: ['error', 'warn'] });
+  try {
+    const result = await app.get(RebuildSalesRollupsUseCase).run(restaurant.toLowerCase(), from, to);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await app.close();
+  }
+}
+
 async function migrate(): Promise<void> {
   // Debug lines (TypeORM's schema checks) are noise in a deployment job's log.
   Logger.overrideLogger(['log', 'warn', 'error', 'fatal']);
@@ -172,6 +198,8 @@ async function main(): Promise<void> {
       return seedDemo(rest);
     case 'subscriptions-lifecycle':
       return subscriptionsLifecycle(rest);
+    case 'reports:rebuild':
+      return reportsRebuild(rest);
     default:
       process.stdout.write(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exit(2);

@@ -10,6 +10,7 @@ import { LoggingModule } from '@coffee/logging';
 import { MetricsModule } from '@coffee/metrics';
 import { QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
+import { ReportJobsModule } from '@coffee/reports';
 import { SubscriptionLifecycleModule } from '@coffee/subscriptions';
 import { TenancyModule } from '@coffee/tenancy';
 import { BullMqWorkers } from './bullmq-workers';
@@ -28,6 +29,7 @@ import { BullMqWorkers } from './bullmq-workers';
     MetricsModule,
     IdempotencyModule,
     SubscriptionLifecycleModule,
+    ReportJobsModule,
   ],
   providers: [BullMqWorkers, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })

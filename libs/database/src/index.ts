@@ -14,3 +14,4 @@ export * from './soft-delete';
 export * from './tenant-scope';
 export * from './money';
 export * from './raw-values';
+export * from './lock-retry';

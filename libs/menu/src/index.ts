@@ -1,4 +1,5 @@
 export * from './categories/menu-categories.service';
+export * from './categories/category-names';
 export * from './categories/menu-category.entity';
 export * from './dto/menu.dto';
 export * from './items/menu-item.entity';

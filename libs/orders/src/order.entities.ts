@@ -62,6 +62,10 @@ export class OrderLineEntity extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 36 })
   menuItemId!: string;
 
+  /** The item's category when the line was placed; null for lines older than the column with no item left to copy it from. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  categoryId!: string | null;
+
   @Column({ type: 'varchar', length: 120 })
   name!: string;
 

@@ -267,6 +267,21 @@ export class OrderRepository {
     return query.getCount();
   }
 
+  /**
+   * Paid orders whose payment falls in [start, end), in payment order: the
+   * input of a rollup rebuild. Reads the (restaurant_id, status, created_at)
+   * index's prefix; rebuilds are rare operator runs, not a request path.
+   */
+  paidBetween(scope: TenantScope, start: Date, end: Date): Promise<OrderEntity[]> {
+    return repositoryIn(scope, OrderEntity, this.orders)
+      .createQueryBuilder('o')
+      .where('o.restaurant_id = :restaurantId AND o.status = :paid', { restaurantId: scope.restaurantId, paid: 'paid' })
+      .andWhere('o.paid_at >= :start AND o.paid_at < :end', { start, end })
+      .orderBy('o.paid_at', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .getMany();
+  }
+
   /** Open orders, oldest first, for the kitchen display. */
   open(scope: TenantScope, statuses: readonly OrderStatus[]): Promise<OrderEntity[]> {
     return this.orders.find({

@@ -9,6 +9,7 @@ import { OrderRepository } from './order.repository';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { PlaceOrderUseCase } from './place-order.usecase';
+import { SalesModule } from './sales/sales.module';
 
 @Module({
   imports: [
@@ -16,6 +17,7 @@ import { PlaceOrderUseCase } from './place-order.usecase';
     IdempotencyModule,
     MenuModule,
     TablesModule,
+    SalesModule,
   ],
   controllers: [OrdersController],
   providers: [OrderRepository, OrdersService, PlaceOrderUseCase, ChangeOrderStatusUseCase],

@@ -3,7 +3,14 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EntityManager } from 'typeorm';
 import { AppError, Clock, type FieldError } from '@coffee/common';
-import { newId, TransactionRunner, withManager, type TenantScope, type TransactionScope } from '@coffee/database';
+import {
+  newId,
+  retryLockConflicts,
+  TransactionRunner,
+  withManager,
+  type TenantScope,
+  type TransactionScope,
+} from '@coffee/database';
 import { IdempotencyKeyRepository } from '@coffee/idempotency';
 import { MenuItemsService } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
@@ -17,8 +24,6 @@ import type { NewOrder, NewOrderLine } from './order.entities';
 import { OrderRepository } from './order.repository';
 
 const KEY_TTL_MS = 48 * 3600 * 1000;
-const MAX_ATTEMPTS = 4;
-const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 /** The order, and whether it is the stored answer to an earlier request with the same key. */
 export interface PlacedOrder {
@@ -34,12 +39,6 @@ export interface OrderEvent {
 
 function requestHash(dto: PlaceOrderDto): string {
   return createHash('sha256').update(JSON.stringify(dto)).digest('hex');
-}
-
-function driverCode(error: unknown): string | undefined {
-  const driver = (error as { driverError?: { code?: unknown } } | null)?.driverError;
-  const code = driver?.code ?? (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /**
@@ -87,35 +86,34 @@ export class PlaceOrderUseCase implements OnModuleInit {
     // Reads that need no lock happen before the transaction, which then holds one connection only.
     const restaurant = await this.restaurants.findById(principal.restaurantId);
     const tableError = await this.checkTable(scopeOf(principal), dto);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const placed = await this.transactions.run(
+    const placed = await retryLockConflicts(
+      () =>
+        this.transactions.run(
           (manager) =>
             this.place(manager, principal, idempotencyKey, hash, dto, restaurant?.timezone ?? 'UTC', tableError),
           'READ COMMITTED',
-        );
-        if (!placed.replayed) {
-          this.created.inc({ type: placed.order.type });
-          this.events.emit('order.created', {
-            restaurantId: principal.restaurantId,
-            orderId: placed.order.id,
-            status: placed.order.status,
-          } satisfies OrderEvent);
-        }
-        return placed;
-      } catch (error) {
-        const code = driverCode(error);
-        if (!code || !RETRYABLE.has(code)) throw error;
-        if (attempt >= MAX_ATTEMPTS)
-          throw AppError.serviceUnavailable(
+        ),
+      {
+        onRetry: (code, attempt) => {
+          this.retries.inc({ code });
+          this.logger.warn({ code, attempt }, 'Retrying order placement after a lock conflict');
+        },
+        onExhausted: (error) =>
+          AppError.serviceUnavailable(
             'The order could not be placed right now; retry with the same Idempotency-Key',
             error,
-          );
-        this.retries.inc({ code });
-        this.logger.warn({ code, attempt }, 'Retrying order placement after a lock conflict');
-        await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
-      }
+          ),
+      },
+    );
+    if (!placed.replayed) {
+      this.created.inc({ type: placed.order.type });
+      this.events.emit('order.created', {
+        restaurantId: principal.restaurantId,
+        orderId: placed.order.id,
+        status: placed.order.status,
+      } satisfies OrderEvent);
     }
+    return placed;
   }
 
   private async checkTable(scope: TenantScope, dto: PlaceOrderDto): Promise<FieldError | null> {

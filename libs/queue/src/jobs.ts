@@ -8,6 +8,10 @@ export interface JobPayloads {
   'maintenance.purge-expired': { now?: string };
   /** Moves subscriptions whose period or grace period ended (past due, renewed, canceled). `now`: ISO 8601, else the clock. */
   'subscriptions.lifecycle': { now?: string };
+  /** Stores the daily sales report of one restaurant and local date (YYYY-MM-DD), replacing an earlier one. */
+  'reports.daily': { restaurantId: string; date: string };
+  /** Recomputes a restaurant's sales rollups for local dates `from`…`to` (YYYY-MM-DD) from its paid orders. */
+  'reports.rebuild-rollups': { restaurantId: string; from: string; to: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -17,6 +21,8 @@ export type JobPayload<N extends JobName> = JobPayloads[N];
 export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'maintenance.purge-expired': 'maintenance',
   'subscriptions.lifecycle': 'maintenance',
+  'reports.daily': 'reports',
+  'reports.rebuild-rollups': 'reports',
 };
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';

@@ -5,6 +5,7 @@ import { CreateOrders1764100000000 } from './1764100000000-create-orders';
 import { MoneyBigint1764200000000 } from './1764200000000-money-bigint';
 import { CreatePlans1764300000000 } from './1764300000000-create-plans';
 import { CreateSubscriptionsAndAuditLog1764400000000 } from './1764400000000-create-subscriptions-and-audit-log';
+import { CreateSalesRollupsAndDailyReports1764500000000 } from './1764500000000-create-sales-rollups-and-daily-reports';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   MoneyBigint1764200000000,
   CreatePlans1764300000000,
   CreateSubscriptionsAndAuditLog1764400000000,
+  CreateSalesRollupsAndDailyReports1764500000000,
 ];

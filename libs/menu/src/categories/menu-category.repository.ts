@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
+import { In, IsNull, type Repository } from 'typeorm';
 import { AppError, uniqueOr, type SortSpec } from '@coffee/common';
 import { repositoryIn, softDeleteLive, type TenantScope } from '@coffee/database';
 import { MenuCategoryEntity } from './menu-category.entity';
@@ -57,6 +57,17 @@ export class MenuCategoryRepository {
       () => this.repo(scope).update({ restaurantId: scope.restaurantId, id, deletedAt: IsNull() }, patch),
       () => nameTaken(patch.name ?? ''),
     );
+  }
+
+  /** Names by id, soft-deleted categories included (reports name past sales by them). */
+  async namesOf(scope: TenantScope, ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.repo(scope).find({
+      select: { id: true, name: true },
+      where: { restaurantId: scope.restaurantId, id: In(ids) },
+      withDeleted: true,
+    });
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   softDelete(scope: TenantScope, id: string): Promise<boolean> {

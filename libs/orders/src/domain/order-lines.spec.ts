@@ -7,7 +7,15 @@ function latte(
   extraOption = { priceDelta: 60, isAvailable: true },
 ): MenuEntry {
   return {
-    item: { id: 'latte', name: 'Latte', price: 450, taxRateBps: 1900, isAvailable: true, ...overrides },
+    item: {
+      id: 'latte',
+      name: 'Latte',
+      price: 450,
+      taxRateBps: 1900,
+      isAvailable: true,
+      categoryId: 'hot',
+      ...overrides,
+    },
     groups: [
       {
         group: { name: 'Milk', minSelect: 0, maxSelect: 1 },
@@ -41,6 +49,7 @@ describe('priceOrderLine', () => {
       ok: true,
       value: {
         menuItemId: 'latte',
+        categoryId: 'hot',
         name: 'Latte',
         unitPrice: 450,
         quantity: 2,

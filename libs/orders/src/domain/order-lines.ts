@@ -17,7 +17,15 @@ export interface LineRequest {
 
 /** The current menu entry a line refers to, as far as pricing needs it. */
 export interface MenuEntry {
-  item: { id: string; name: string; price: number; taxRateBps: number; isAvailable: boolean };
+  /** `categoryId` is copied onto the line, so sales reports can group by category without joining the menu. */
+  item: {
+    id: string;
+    name: string;
+    price: number;
+    taxRateBps: number;
+    isAvailable: boolean;
+    categoryId?: string | null;
+  };
   groups: {
     group: { name: string; minSelect: number; maxSelect: number };
     options: { id: string; name: string; priceDelta: number; isAvailable: boolean }[];
@@ -33,6 +41,7 @@ export interface ModifierSnapshot {
 /** A line as ordered: the item's name and price and the chosen options, snapshotted, with its amounts. */
 export interface PricedOrderLine extends LineAmounts {
   menuItemId: string;
+  categoryId: string | null;
   name: string;
   unitPrice: number;
   quantity: number;
@@ -89,6 +98,7 @@ export function priceOrderLine(
     ok: true,
     value: {
       menuItemId: item.id,
+      categoryId: item.categoryId ?? null,
       name: item.name,
       unitPrice: item.price,
       quantity: line.quantity,

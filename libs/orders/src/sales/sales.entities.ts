@@ -1,0 +1,55 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { moneyColumn } from '@coffee/database';
+
+/**
+ * Paid orders summed per restaurant, local business date (of `paid_at`) and
+ * hour. Derived data of orders: maintained in each payment's transaction and
+ * rebuildable from the orders (`reports.rebuild-rollups`).
+ */
+@Entity({ name: 'sales_hourly' })
+export class SalesHourlyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  restaurantId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  businessDate!: string;
+
+  /** 0–23, local time. */
+  @PrimaryColumn({ type: 'smallint' })
+  hour!: number;
+
+  @Column({ type: 'int' })
+  orderCount!: number;
+
+  /** Σ(subtotal − discount). */
+  @Column(moneyColumn()) revenue!: number;
+  @Column(moneyColumn()) tax!: number;
+  @Column(moneyColumn()) tips!: number;
+}
+
+/** Paid order lines summed per restaurant, local business date and menu item. */
+@Entity({ name: 'sales_daily_items' })
+export class SalesDailyItemEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  restaurantId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  businessDate!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  menuItemId!: string;
+
+  /** The category of the item's latest paid line that day. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  categoryId!: string | null;
+
+  /** The item's name on its latest paid line that day. */
+  @Column({ type: 'varchar', length: 120 })
+  name!: string;
+
+  @Column({ type: 'int' })
+  quantity!: number;
+
+  /** Σ lineTotal. */
+  @Column(moneyColumn()) revenue!: number;
+}

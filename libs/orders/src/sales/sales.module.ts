@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrderEntity, OrderLineEntity } from '../order.entities';
+import { OrderRepository } from '../order.repository';
+import { RebuildSalesRollupsUseCase } from './rebuild-sales-rollups.usecase';
+import { SalesRollupRepository } from './sales-rollup.repository';
+import { SalesDailyItemEntity, SalesHourlyEntity } from './sales.entities';
+import { SalesReader } from './sales.reader';
+import { SalesVersions } from './sales-versions';
+
+/**
+ * The sales rollups without the orders routes: OrdersModule imports it to
+ * maintain them at payment, and the worker imports it alone for the report
+ * jobs (importing OrdersModule would serve order routes from the worker).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([OrderEntity, OrderLineEntity, SalesHourlyEntity, SalesDailyItemEntity])],
+  providers: [OrderRepository, SalesRollupRepository, SalesReader, SalesVersions, RebuildSalesRollupsUseCase],
+  exports: [SalesRollupRepository, SalesReader, SalesVersions, RebuildSalesRollupsUseCase],
+})
+export class SalesModule {}
