@@ -11,9 +11,11 @@ import {
   databaseConfigFrom,
   isProductionLike,
   loadDotEnvFile,
+  redisConfigFrom,
 } from '@coffee/config';
 import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
 import { ORDER_STATUSES } from '@coffee/orders';
+import { BullMqJobQueue, QUEUES, type FailedJob, type QueueName } from '@coffee/queue';
 import { SubscriptionLifecycleHandler } from '@coffee/subscriptions';
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN, UserAccountsService } from '@coffee/users';
 import { CliModule } from './cli.module';
@@ -39,6 +41,10 @@ Commands:
       Runs the subscriptions.lifecycle job once, now (the worker runs it every 5 minutes): ended
       trials and periods go past due (free plans renew), past due over 7 days becomes canceled.
       Prints the counts. Safe beside running workers. --now pins the time (default: the clock).
+  jobs:failed [--queue <${QUEUES.join('|')}>] [--limit <n>]
+      Lists the jobs that used up their attempts, most recently failed first (default limit 20,
+      at most 100): id, name, attempts made, when the last attempt ended and its error. Full mode
+      only (REDIS_URL); in embedded mode jobs live in the API process: GET /api/v1/sysadmin/jobs/failed.
 `;
 
 function fail(message: string): never {
@@ -134,6 +140,48 @@ async function subscriptionsLifecycle(args: string[]): Promise<void> {
   }
 }
 
+function describeFailed(jobs: FailedJob[], total: number): string {
+  const lines = jobs.map((job) =>
+    [job.id, job.name, String(job.attemptsMade), job.finishedOn ?? '-', job.failedReason.replace(/\s+/g, ' ')].join(
+      '\t',
+    ),
+  );
+  return [
+    ['id', 'name', 'attemptsMade', 'finishedOn', 'failedReason'].join('\t'),
+    ...lines,
+    `${jobs.length} of ${total} failed job(s)`,
+    '',
+  ].join('\n');
+}
+
+async function failedJobs(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { queue: { type: 'string' }, limit: { type: 'string' } } });
+  const queue = values.queue;
+  if (queue !== undefined && !(QUEUES as readonly string[]).includes(queue)) {
+    fail(`jobs:failed: --queue must be one of ${QUEUES.join(', ')}`);
+  }
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    fail('jobs:failed: --limit must be an integer from 1 to 100');
+  const redis = redisConfigFrom(currentEnvironment());
+  if (!redis.url) {
+    fail(
+      'jobs:failed: needs REDIS_URL (full mode). In embedded mode jobs live in the API process: GET /api/v1/sysadmin/jobs/failed',
+    );
+  }
+  const jobs = new BullMqJobQueue(redis);
+  try {
+    const { items, total } = await jobs.failed({
+      ...(queue && { queue: queue as QueueName }),
+      limit,
+      offset: 0,
+    });
+    process.stdout.write(describeFailed(items, total));
+  } finally {
+    await jobs.onApplicationShutdown();
+  }
+}
+
 async function migrate(): Promise<void> {
   // Debug lines (TypeORM's schema checks) are noise in a deployment job's log.
   Logger.overrideLogger(['log', 'warn', 'error', 'fatal']);
@@ -172,6 +220,8 @@ async function main(): Promise<void> {
       return seedDemo(rest);
     case 'subscriptions-lifecycle':
       return subscriptionsLifecycle(rest);
+    case 'jobs:failed':
+      return failedJobs(rest);
     default:
       process.stdout.write(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exit(2);

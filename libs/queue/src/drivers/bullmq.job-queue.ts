@@ -123,7 +123,8 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
         ]);
         return {
           count,
-          jobs: jobs.map((job): FailedJob => ({
+          // A job removed between the two reads comes back empty.
+          jobs: jobs.filter(Boolean).map((job): FailedJob => ({
             id: job.id ?? '',
             queue: name,
             name: job.name as JobName,
@@ -133,7 +134,9 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
           })),
         };
       }),
-    );
+    ).catch((error: unknown) => {
+      throw AppError.serviceUnavailable('The job queue is unavailable; try again shortly', error);
+    });
     const merged = perQueue
       .flatMap((entry) => entry.jobs)
       .sort((a, b) => (b.finishedOn ?? '').localeCompare(a.finishedOn ?? '') || a.id.localeCompare(b.id));
