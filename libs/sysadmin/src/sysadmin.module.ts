@@ -31,5 +31,7 @@ import { UpdateRestaurantUseCase } from './update-restaurant.usecase';
     PlatformStatsService,
     AuditLogService,
   ],
+  // The CLI's seed-demo creates its café through the same service as POST /sysadmin/restaurants.
+  exports: [SysadminRestaurantsService],
 })
 export class SysadminModule {}
