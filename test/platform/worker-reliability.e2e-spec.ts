@@ -189,6 +189,18 @@ describe('worker reliability: retry policy, failed jobs, maintenance', () => {
     it('a job that used up its attempts: in the sysadmin view, in jobs:failed, and on the worker /metrics', async () => {
       const queue = api.app.get(JobQueue);
       expect(queue).toBeInstanceOf(BullMqJobQueue);
+      // The worker saved the recurring schedules with each job's policy.
+      const scheduler = await (queue as BullMqJobQueue).queue('maintenance').getJobScheduler('purge-refresh-tokens');
+      expect(scheduler).toMatchObject({
+        name: 'maintenance.purge-refresh-tokens',
+        every: 60 * 60 * 1000,
+        template: {
+          opts: {
+            attempts: JOB_OPTIONS['maintenance.purge-refresh-tokens'].attempts,
+            backoff: { type: 'exponential', delay: JOB_OPTIONS['maintenance.purge-refresh-tokens'].backoffMs },
+          },
+        },
+      });
       const { id } = await queue.enqueue('subscriptions.lifecycle', { now: 'not a date' }, { attempts: 1 });
       expect(await settled(queue, id)).toMatchObject({ state: 'failed' });
 
@@ -237,8 +249,16 @@ describe('worker reliability: retry policy, failed jobs, maintenance', () => {
 
       const queue = api.app.get(JobQueue);
       const ended = await endedFreeTrial(api.app);
-      const job = await settled(queue, (await queue.enqueue('subscriptions.lifecycle', {})).id);
+      const { id } = await queue.enqueue('subscriptions.lifecycle', {});
+      const job = await settled(queue, id);
       expect(job.state).toBe('completed');
+      // Enqueued with the job's own policy.
+      const stored = await (queue as BullMqJobQueue).queue('maintenance').getJob(id);
+      expect(stored?.opts).toMatchObject({
+        attempts: JOB_OPTIONS['subscriptions.lifecycle'].attempts,
+        backoff: { type: 'exponential', delay: JOB_OPTIONS['subscriptions.lifecycle'].backoffMs },
+        removeOnFail: { count: 1000, age: 7 * 24 * 3600 },
+      });
       await expectRenewedOnce(api.app, ended);
       expect(worker.child.pid).toBe(pid);
       expect(worker.child.exitCode).toBeNull();
