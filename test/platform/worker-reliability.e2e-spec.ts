@@ -14,7 +14,7 @@ import {
 import { periodEndFrom, SubscriptionEntity } from '@coffee/subscriptions';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
 import { connectToDatabase } from '../support/database';
-import { describeFull, SYSADMIN } from '../support/env';
+import { baseEnv, describeFull, SYSADMIN } from '../support/env';
 import { eventually, runCli, spawnApp, type RunningProcess } from '../support/processes';
 import { BrowserSession } from '../support/session';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -148,6 +148,15 @@ describe('worker reliability: retry policy, failed jobs, maintenance', () => {
       const owner = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
       await owner.get('/api/v1/sysadmin/jobs/failed').expect(403);
       await request(api.server).get('/api/v1/sysadmin/jobs/failed').expect(401);
+    });
+
+    it('jobs:failed (CLI) needs full mode and checks its options', async () => {
+      const embedded = await runCli(['jobs:failed'], { ...baseEnv(), REDIS_URL: undefined });
+      expect(embedded.code).toBe(1);
+      expect(embedded.output).toContain('GET /api/v1/sysadmin/jobs/failed');
+      const badQueue = await runCli(['jobs:failed', '--queue', 'nope'], { ...baseEnv(), REDIS_URL: undefined });
+      expect(badQueue.code).toBe(1);
+      expect(badQueue.output).toContain('--queue must be one of maintenance, reports');
     });
   });
 

@@ -14,6 +14,7 @@ import {
   redisConfigFrom,
 } from '@coffee/config';
 import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
+import { AppError } from '@coffee/common';
 import { ORDER_STATUSES } from '@coffee/orders';
 import { BullMqJobQueue, QUEUES, type FailedJob, type QueueName } from '@coffee/queue';
 import { SubscriptionLifecycleHandler } from '@coffee/subscriptions';
@@ -170,6 +171,7 @@ async function failedJobs(args: string[]): Promise<void> {
     );
   }
   const jobs = new BullMqJobQueue(redis);
+  let unavailable: string | undefined;
   try {
     const { items, total } = await jobs.failed({
       ...(queue && { queue: queue as QueueName }),
@@ -177,9 +179,13 @@ async function failedJobs(args: string[]): Promise<void> {
       offset: 0,
     });
     process.stdout.write(describeFailed(items, total));
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    unavailable = error.message;
   } finally {
     await jobs.onApplicationShutdown();
   }
+  if (unavailable) fail(`jobs:failed: ${unavailable}`);
 }
 
 async function migrate(): Promise<void> {
