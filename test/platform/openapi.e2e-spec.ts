@@ -56,6 +56,7 @@ describe('the OpenAPI document integrators build against', () => {
       '/api/v1/sysadmin/restaurants/{id}/plan',
       '/api/v1/sysadmin/stats',
       '/api/v1/sysadmin/audit-log',
+      '/api/v1/sysadmin/jobs/failed',
     ]) {
       expect(doc.paths).toHaveProperty([path]);
     }

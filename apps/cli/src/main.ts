@@ -11,9 +11,12 @@ import {
   databaseConfigFrom,
   isProductionLike,
   loadDotEnvFile,
+  redisConfigFrom,
 } from '@coffee/config';
+import { AppError } from '@coffee/common';
 import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
 import { ORDER_STATUSES, RebuildSalesRollupsUseCase } from '@coffee/orders';
+import { BullMqJobQueue, QUEUES, type FailedJob, type QueueName } from '@coffee/queue';
 import { isBusinessDate } from '@coffee/reports';
 import { SubscriptionLifecycleHandler } from '@coffee/subscriptions';
 import { isCommonPassword, PASSWORD_MAX, PASSWORD_MIN, UserAccountsService } from '@coffee/users';
@@ -45,6 +48,10 @@ Commands:
       Recomputes a restaurant's sales rollups (what the dashboard and daily reports read) for the
       local dates from..to from its paid orders, one transaction per day; safe beside live payments.
       Run it once over the whole history after upgrading to the sales reports. Prints the counts.
+  jobs:failed [--queue <${QUEUES.join('|')}>] [--limit <n>]
+      Lists the jobs that used up their attempts, most recently failed first (default limit 20,
+      at most 100): id, name, attempts made, when the last attempt ended and its error. Full mode
+      only (REDIS_URL); in embedded mode jobs live in the API process: GET /api/v1/sysadmin/jobs/failed.
 `;
 
 function fail(message: string): never {
@@ -160,6 +167,53 @@ async function reportsRebuild(args: string[]): Promise<void> {
   }
 }
 
+function describeFailed(jobs: FailedJob[], total: number): string {
+  const lines = jobs.map((job) =>
+    [job.id, job.name, String(job.attemptsMade), job.finishedOn ?? '-', job.failedReason.replace(/\s+/g, ' ')].join(
+      '\t',
+    ),
+  );
+  return [
+    ['id', 'name', 'attemptsMade', 'finishedOn', 'failedReason'].join('\t'),
+    ...lines,
+    `${jobs.length} of ${total} failed job(s)`,
+    '',
+  ].join('\n');
+}
+
+async function failedJobs(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { queue: { type: 'string' }, limit: { type: 'string' } } });
+  const queue = values.queue;
+  if (queue !== undefined && !(QUEUES as readonly string[]).includes(queue)) {
+    fail(`jobs:failed: --queue must be one of ${QUEUES.join(', ')}`);
+  }
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    fail('jobs:failed: --limit must be an integer from 1 to 100');
+  const redis = redisConfigFrom(currentEnvironment());
+  if (!redis.url) {
+    fail(
+      'jobs:failed: needs REDIS_URL (full mode). In embedded mode jobs live in the API process: GET /api/v1/sysadmin/jobs/failed',
+    );
+  }
+  const jobs = new BullMqJobQueue(redis);
+  let unavailable: string | undefined;
+  try {
+    const { items, total } = await jobs.failed({
+      ...(queue && { queue: queue as QueueName }),
+      limit,
+      offset: 0,
+    });
+    process.stdout.write(describeFailed(items, total));
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    unavailable = error.message;
+  } finally {
+    await jobs.onApplicationShutdown();
+  }
+  if (unavailable) fail(`jobs:failed: ${unavailable}`);
+}
+
 async function migrate(): Promise<void> {
   // Debug lines (TypeORM's schema checks) are noise in a deployment job's log.
   Logger.overrideLogger(['log', 'warn', 'error', 'fatal']);
@@ -200,6 +254,8 @@ async function main(): Promise<void> {
       return subscriptionsLifecycle(rest);
     case 'reports:rebuild':
       return reportsRebuild(rest);
+    case 'jobs:failed':
+      return failedJobs(rest);
     default:
       process.stdout.write(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exit(2);

@@ -6,8 +6,10 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { appConfig, redisConfig, type AppConfig, type RedisConfig } from '@coffee/config';
 import {
+  bullJobOptions,
   BullMqJobQueue,
   JOB_QUEUE,
   JobHandlerRegistry,
@@ -17,24 +19,28 @@ import {
   type JobName,
 } from '@coffee/queue';
 import { createRedisClient, WORKER_OPTIONS } from '@coffee/redis';
+import { JobMetrics } from './job-metrics';
 
 const SCHEDULE_ATTEMPTS = 8;
 
 /**
  * One BullMQ worker per queue, dispatching each job to its `@HandlesJob`
  * handler, and the recurring maintenance schedules. A job whose worker dies is
- * retried by BullMQ once its lock expires; handlers are idempotent.
+ * retried by BullMQ once its lock expires (WORKER_LOCK_DURATION_MS) at the next
+ * stalled-job check (WORKER_STALLED_INTERVAL_MS); handlers are idempotent.
  */
 @Injectable()
 export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BullMqWorkers.name);
   private readonly workers: Worker[] = [];
+  private readonly connections: Redis[] = [];
 
   constructor(
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
     private readonly registry: JobHandlerRegistry,
     private readonly queue: JobQueue,
+    private readonly metrics: JobMetrics,
   ) {}
 
   get running(): boolean {
@@ -47,25 +53,37 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
       throw new Error('The worker needs REDIS_URL; in embedded mode the API runs jobs itself');
     }
     for (const name of QUEUES) {
+      const connection = createRedisClient(url, WORKER_OPTIONS);
+      this.connections.push(connection);
       const worker = new Worker(
         name,
         (job) =>
-          this.registry.run(job.name as JobName, job.data as never, {
-            jobId: job.id ?? '',
-            attempt: job.attemptsMade + 1,
-          }),
+          this.metrics.time(name, job.name, () =>
+            this.registry.run(job.name as JobName, job.data as never, {
+              jobId: job.id ?? '',
+              attempt: job.attemptsMade + 1,
+            }),
+          ),
         {
-          connection: createRedisClient(url, WORKER_OPTIONS),
+          // maxRetriesPerRequest: null (WORKER_OPTIONS): BullMQ blocks on this
+          // connection and must outlive a Redis restart without a process restart.
+          connection,
           prefix: `${keyPrefix}:bull`,
           concurrency: this.app.workerConcurrency,
+          lockDuration: this.app.workerLockDurationMs,
+          stalledInterval: this.app.workerStalledIntervalMs,
+          // A job whose worker died runs again once; a job that kills its worker twice fails.
+          maxStalledCount: 1,
         },
       );
-      worker.on('failed', (job, error) =>
+      worker.on('failed', (job, error) => {
+        const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+        if (job && final) this.metrics.failedForGood(name, job.name);
         this.logger.warn(
-          { err: error, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade },
-          'Job attempt failed',
-        ),
-      );
+          { err: error, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, final },
+          final ? 'Job failed; no attempts left' : 'Job attempt failed; retrying with backoff',
+        );
+      });
       worker.on('error', (error) => this.logger.error({ err: error, queue: name }, 'Worker error'));
       this.workers.push(worker);
     }
@@ -85,7 +103,11 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
         try {
           await queue
             .queue(JOB_QUEUE[recurring.name])
-            .upsertJobScheduler(recurring.id, { every: recurring.everyMs }, { name: recurring.name, data: {} });
+            .upsertJobScheduler(
+              recurring.id,
+              { every: recurring.everyMs },
+              { name: recurring.name, data: {}, opts: bullJobOptions(recurring.name) },
+            );
           break;
         } catch (error) {
           if (attempt >= SCHEDULE_ATTEMPTS) throw error;
@@ -96,8 +118,14 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  /** Waits for jobs in progress, so a rolling update loses nothing. */
+  /**
+   * Waits for jobs in progress (SIGTERM), so a rolling update loses nothing:
+   * `close()` takes no new job and resolves once the running ones finished.
+   * Runs before the database and Redis clients close (onApplicationShutdown).
+   */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    // BullMQ leaves a connection it was given open.
+    await Promise.allSettled(this.connections.map((connection) => connection.quit()));
   }
 }

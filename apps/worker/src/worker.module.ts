@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { SessionMaintenanceModule } from '@coffee/auth';
 import { AppCacheModule } from '@coffee/cache';
 import { ProblemDetailsFilter } from '@coffee/common';
 import { CoffeeConfigModule } from '@coffee/config';
@@ -14,6 +15,7 @@ import { ReportJobsModule } from '@coffee/reports';
 import { SubscriptionLifecycleModule } from '@coffee/subscriptions';
 import { TenancyModule } from '@coffee/tenancy';
 import { BullMqWorkers } from './bullmq-workers';
+import { JobMetrics } from './job-metrics';
 
 /** The background worker: the same handlers as the API, fed by BullMQ. Serves only probes and metrics. */
 @Module({
@@ -30,7 +32,8 @@ import { BullMqWorkers } from './bullmq-workers';
     IdempotencyModule,
     SubscriptionLifecycleModule,
     ReportJobsModule,
+    SessionMaintenanceModule,
   ],
-  providers: [BullMqWorkers, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+  providers: [BullMqWorkers, JobMetrics, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })
 export class WorkerModule {}

@@ -14,8 +14,7 @@ import { AuthGuard } from './guards/auth.guard';
 import { Authenticator } from './guards/authenticator';
 import { AccessTokens } from './sessions/access-tokens';
 import { CsrfTokens } from './sessions/csrf-tokens';
-import { RefreshTokenEntity } from './sessions/refresh-token.entity';
-import { RefreshTokenRepository } from './sessions/refresh-token.repository';
+import { SessionMaintenanceModule } from './sessions/session-maintenance.module';
 import { SessionsService } from './sessions/sessions.service';
 import { AuthFailureLimit } from './throttling/auth-failure-limit';
 import { LoginThrottle } from './throttling/login-throttle';
@@ -28,9 +27,10 @@ const UNTHROTTLED = /^\/(health|metrics)(\/|$|\?)/;
 @Module({
   imports: [
     UsersModule,
+    SessionMaintenanceModule,
     RateLimitStoreModule,
     JwtModule.register({}),
-    TypeOrmModule.forFeature([RefreshTokenEntity, ApiKeyEntity]),
+    TypeOrmModule.forFeature([ApiKeyEntity]),
     ThrottlerModule.forRootAsync({
       imports: [RateLimitStoreModule],
       inject: [authConfig.KEY, SharedThrottlerStorage],
@@ -45,7 +45,6 @@ const UNTHROTTLED = /^\/(health|metrics)(\/|$|\?)/;
   providers: [
     AccessTokens,
     CsrfTokens,
-    RefreshTokenRepository,
     SessionsService,
     LoginThrottle,
     AuthFailureLimit,

@@ -121,6 +121,20 @@ export class EnvironmentVariables {
   @Max(100)
   WORKER_CONCURRENCY = 4;
 
+  /** How long a worker's claim on a running job lasts without renewal; a job whose worker died runs again after it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  WORKER_LOCK_DURATION_MS = 30_000;
+
+  /** How often a worker looks for jobs whose claim expired (stalled: their worker died) and requeues them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  WORKER_STALLED_INTERVAL_MS = 30_000;
+
   @IsString()
   @IsOptional()
   METRICS_TOKEN?: string;

@@ -70,6 +70,8 @@ export function appConfigFrom(env: EnvironmentVariables) {
     shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
     workerPort: env.WORKER_PORT,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    workerLockDurationMs: env.WORKER_LOCK_DURATION_MS,
+    workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
     metricsToken: env.METRICS_TOKEN ?? null,
     /** Public-menu requests per client IP per minute. */
     publicMenuRateLimit: env.PUBLIC_MENU_RATE_LIMIT,

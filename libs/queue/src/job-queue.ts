@@ -1,4 +1,4 @@
-import type { EnqueueOptions, JobName, JobPayload, JobStatus, QueueName } from './jobs';
+import type { EnqueueOptions, FailedJob, FailedJobsQuery, JobName, JobPayload, JobStatus, QueueName } from './jobs';
 
 /**
  * The one way to run work in the background. BullMQ on Redis in full mode, an
@@ -16,4 +16,7 @@ export abstract class JobQueue {
 
   /** Jobs waiting or delayed per queue, for metrics. */
   abstract depth(): Promise<Record<QueueName, number>>;
+
+  /** Jobs that used up their attempts, most recently failed first, with the total. */
+  abstract failed(query: FailedJobsQuery): Promise<{ items: FailedJob[]; total: number }>;
 }

@@ -12,6 +12,8 @@ export interface JobPayloads {
   'reports.daily': { restaurantId: string; date: string };
   /** Recomputes a restaurant's sales rollups for local dates `from`…`to` (YYYY-MM-DD) from its paid orders. */
   'reports.rebuild-rollups': { restaurantId: string; from: string; to: string };
+  /** Deletes refresh tokens past their expiry (rotated, revoked or unused alike). `now`: ISO 8601, else the clock. */
+  'maintenance.purge-refresh-tokens': { now?: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -23,6 +25,65 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'subscriptions.lifecycle': 'maintenance',
   'reports.daily': 'reports',
   'reports.rebuild-rollups': 'reports',
+  'maintenance.purge-refresh-tokens': 'maintenance',
+};
+
+/** How long finished jobs stay queryable: at most `count` of them, none older than `ageSeconds`. */
+export interface JobRetention {
+  count: number;
+  ageSeconds: number;
+}
+
+/** Retries and retention of one kind of job; both drivers apply it, and so do the recurring schedules. */
+export interface JobPolicy {
+  /** Runs in all, the first included. */
+  attempts: number;
+  /** Exponential backoff: attempt n+1 starts `delayMs * 2^(n-1)` after attempt n failed. */
+  backoffMs: number;
+  removeOnComplete: JobRetention;
+  removeOnFail: JobRetention;
+}
+
+const DAY_SECONDS = 24 * 3600;
+
+/**
+ * The retry policy of every job. Maintenance sweeps run again on their own
+ * schedule, so a few quick retries suffice; failed jobs stay a week for
+ * operators (`jobs:failed`, `GET /api/v1/sysadmin/jobs/failed`).
+ */
+export const JOB_OPTIONS: { [N in JobName]: JobPolicy } = {
+  'maintenance.purge-expired': {
+    attempts: 3,
+    backoffMs: 5_000,
+    removeOnComplete: { count: 100, ageSeconds: DAY_SECONDS },
+    removeOnFail: { count: 1000, ageSeconds: 7 * DAY_SECONDS },
+  },
+  'subscriptions.lifecycle': {
+    attempts: 5,
+    backoffMs: 5_000,
+    removeOnComplete: { count: 500, ageSeconds: DAY_SECONDS },
+    removeOnFail: { count: 1000, ageSeconds: 7 * DAY_SECONDS },
+  },
+  'maintenance.purge-refresh-tokens': {
+    attempts: 3,
+    backoffMs: 5_000,
+    removeOnComplete: { count: 100, ageSeconds: DAY_SECONDS },
+    removeOnFail: { count: 1000, ageSeconds: 7 * DAY_SECONDS },
+  },
+  // Someone is waiting for it (GET /reports/jobs/:jobId): quick retries, and
+  // finished jobs kept a day so their state can still be read.
+  'reports.daily': {
+    attempts: 3,
+    backoffMs: 2_000,
+    removeOnComplete: { count: 10_000, ageSeconds: DAY_SECONDS },
+    removeOnFail: { count: 10_000, ageSeconds: 7 * DAY_SECONDS },
+  },
+  'reports.rebuild-rollups': {
+    attempts: 3,
+    backoffMs: 10_000,
+    removeOnComplete: { count: 1000, ageSeconds: DAY_SECONDS },
+    removeOnFail: { count: 1000, ageSeconds: 7 * DAY_SECONDS },
+  },
 };
 
 export type JobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
@@ -42,6 +103,23 @@ export interface EnqueueOptions {
   attempts?: number;
 }
 
+/** A job that used up its attempts, for operators. */
+export interface FailedJob {
+  id: string;
+  queue: QueueName;
+  name: JobName;
+  failedReason: string;
+  attemptsMade: number;
+  /** When the last attempt ended (ISO 8601), null if unknown. */
+  finishedOn: string | null;
+}
+
+export interface FailedJobsQuery {
+  queue?: QueueName;
+  limit: number;
+  offset: number;
+}
+
 export interface JobContext {
   jobId: string;
   attempt: number;
@@ -51,6 +129,3 @@ export interface JobContext {
 export interface JobHandler<N extends JobName> {
   handle(payload: JobPayload<N>, context: JobContext): Promise<unknown>;
 }
-
-export const DEFAULT_ATTEMPTS = 3;
-export const DEFAULT_BACKOFF_MS = 1000;

@@ -1,21 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import { AppError } from '@coffee/common';
 import { redisConfig, type RedisConfig } from '@coffee/config';
 import { createRedisClient, PRODUCER_OPTIONS } from '@coffee/redis';
 import { JobQueue } from '../job-queue';
 import {
-  DEFAULT_ATTEMPTS,
-  DEFAULT_BACKOFF_MS,
+  JOB_OPTIONS,
   JOB_QUEUE,
   QUEUES,
   type EnqueueOptions,
+  type FailedJob,
+  type FailedJobsQuery,
   type JobName,
   type JobState,
   type JobStatus,
   type QueueName,
 } from '../jobs';
+
+/** A job's {@link JOB_OPTIONS} policy as BullMQ options: for `add` and for the recurring job schedulers. */
+export function bullJobOptions(
+  name: JobName,
+): Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'> {
+  const policy = JOB_OPTIONS[name];
+  return {
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
+    removeOnComplete: { count: policy.removeOnComplete.count, age: policy.removeOnComplete.ageSeconds },
+    removeOnFail: { count: policy.removeOnFail.count, age: policy.removeOnFail.ageSeconds },
+  };
+}
 
 const KNOWN_STATES = new Set<string>(['waiting', 'active', 'delayed', 'completed', 'failed']);
 
@@ -37,12 +51,6 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
           connection: this.connection,
           prefix,
           skipWaitingForReady: true,
-          defaultJobOptions: {
-            attempts: DEFAULT_ATTEMPTS,
-            backoff: { type: 'exponential', delay: DEFAULT_BACKOFF_MS },
-            removeOnComplete: { age: 24 * 3600, count: 1000 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          },
         }),
       ]),
     ) as Record<QueueName, Queue>;
@@ -64,6 +72,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     const jobId = options.jobId ?? randomUUID();
     try {
       await queue.add(name, payload, {
+        ...bullJobOptions(name),
         jobId,
         ...(options.delayMs ? { delay: options.delayMs } : {}),
         ...(options.attempts ? { attempts: options.attempts } : {}),
@@ -99,6 +108,42 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
       }),
     );
     return Object.fromEntries(entries) as Record<QueueName, number>;
+  }
+
+  async failed(query: FailedJobsQuery): Promise<{ items: FailedJob[]; total: number }> {
+    const names = query.queue ? [query.queue] : [...QUEUES];
+    // Each queue keeps its failed jobs newest first; the page of the merged list
+    // lies within the first offset + limit of every queue.
+    const perQueue = await Promise.all(
+      names.map(async (name) => {
+        const queue = this.queues[name];
+        const [jobs, count] = await Promise.all([
+          queue.getFailed(0, query.offset + query.limit - 1),
+          queue.getFailedCount(),
+        ]);
+        return {
+          count,
+          // A job removed between the two reads comes back empty.
+          jobs: jobs.filter(Boolean).map((job): FailedJob => ({
+            id: job.id ?? '',
+            queue: name,
+            name: job.name as JobName,
+            failedReason: job.failedReason ?? '',
+            attemptsMade: job.attemptsMade,
+            finishedOn: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+          })),
+        };
+      }),
+    ).catch((error: unknown) => {
+      throw AppError.serviceUnavailable('The job queue is unavailable; try again shortly', error);
+    });
+    const merged = perQueue
+      .flatMap((entry) => entry.jobs)
+      .sort((a, b) => (b.finishedOn ?? '').localeCompare(a.finishedOn ?? '') || a.id.localeCompare(b.id));
+    return {
+      items: merged.slice(query.offset, query.offset + query.limit),
+      total: perQueue.reduce((sum, entry) => sum + entry.count, 0),
+    };
   }
 
   /** For the worker: the queue objects, to attach schedulers. */

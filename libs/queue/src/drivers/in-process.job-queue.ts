@@ -3,11 +3,12 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { JobQueue } from '../job-queue';
 import { JobHandlerRegistry } from '../job-handler.registry';
 import {
-  DEFAULT_ATTEMPTS,
-  DEFAULT_BACKOFF_MS,
+  JOB_OPTIONS,
   JOB_QUEUE,
   QUEUES,
   type EnqueueOptions,
+  type FailedJob,
+  type FailedJobsQuery,
   type JobName,
   type JobState,
   type JobStatus,
@@ -23,6 +24,7 @@ interface InProcessJob {
   maxAttempts: number;
   result?: unknown;
   error?: string;
+  finishedOn?: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -53,7 +55,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
         payload,
         state: options.delayMs ? 'delayed' : 'waiting',
         attempts: 0,
-        maxAttempts: options.attempts ?? DEFAULT_ATTEMPTS,
+        maxAttempts: options.attempts ?? JOB_OPTIONS[name].attempts,
       };
       this.jobs.set(id, job);
       this.schedule(job, options.delayMs ?? 0);
@@ -78,6 +80,21 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     return Promise.resolve(depth);
   }
 
+  failed(query: FailedJobsQuery): Promise<{ items: FailedJob[]; total: number }> {
+    const failed = [...this.jobs.values()]
+      .filter((job) => job.state === 'failed' && (!query.queue || JOB_QUEUE[job.name] === query.queue))
+      .sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0));
+    const items = failed.slice(query.offset, query.offset + query.limit).map((job): FailedJob => ({
+      id: job.id,
+      queue: JOB_QUEUE[job.name],
+      name: job.name,
+      failedReason: job.error ?? '',
+      attemptsMade: job.attempts,
+      finishedOn: job.finishedOn === undefined ? null : new Date(job.finishedOn).toISOString(),
+    }));
+    return Promise.resolve({ items, total: failed.length });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     for (const job of this.jobs.values()) clearTimeout(job.timer);
@@ -99,15 +116,17 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     try {
       job.result = await this.registry.run(job.name, job.payload as never, { jobId: job.id, attempt: job.attempts });
       job.state = 'completed';
+      job.finishedOn = Date.now();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (job.attempts < job.maxAttempts && !this.closed) {
         job.state = 'delayed';
-        this.schedule(job, DEFAULT_BACKOFF_MS * 2 ** (job.attempts - 1));
+        this.schedule(job, JOB_OPTIONS[job.name].backoffMs * 2 ** (job.attempts - 1));
         return;
       }
       job.state = 'failed';
       job.error = message;
+      job.finishedOn = Date.now();
       this.logger.error({ err: error, jobId: job.id, job: job.name }, 'Job failed');
     }
     this.forgetOldJobs();
