@@ -13,6 +13,7 @@ import {
 } from '@coffee/queue';
 import { periodEndFrom, SubscriptionEntity } from '@coffee/subscriptions';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
+import { seedEndedTrial } from '../factories/subscription.factory';
 import { connectToDatabase } from '../support/database';
 import { baseEnv, describeFull, SYSADMIN } from '../support/env';
 import { eventually, runCli, spawnApp, type RunningProcess } from '../support/processes';
@@ -30,21 +31,6 @@ async function settled(queue: JobQueue, id: string): Promise<JobStatus> {
     const job = await queue.getJob(id);
     return job?.state === 'completed' || job?.state === 'failed' ? job : undefined;
   }, 300);
-}
-
-/** A new restaurant on the free plan whose trial ended a day ago: the lifecycle job renews it. */
-async function endedFreeTrial(app: INestApplication): Promise<SubscriptionEntity> {
-  const { restaurant } = await seedRestaurant(app, { planCode: 'free' });
-  const subscriptions = app.get(DataSource).getRepository(SubscriptionEntity);
-  const subscription = await subscriptions.findOneByOrFail({ restaurantId: restaurant.id });
-  await subscriptions.update(
-    { id: subscription.id },
-    {
-      currentPeriodStart: new Date(subscription.currentPeriodStart.getTime() - 15 * DAY),
-      currentPeriodEnd: new Date(subscription.currentPeriodEnd.getTime() - 15 * DAY),
-    },
-  );
-  return subscriptions.findOneByOrFail({ id: subscription.id });
 }
 
 /** The renewal happened exactly once: the next period starts where the ended one ended. */
@@ -257,7 +243,7 @@ describe('worker reliability: retry policy, failed jobs, maintenance', () => {
       );
 
       const queue = api.app.get(JobQueue);
-      const ended = await endedFreeTrial(api.app);
+      const ended = await seedEndedTrial(api.app, 'free');
       const { id } = await queue.enqueue('subscriptions.lifecycle', {});
       const job = await settled(queue, id);
       expect(job.state).toBe('completed');
@@ -298,7 +284,7 @@ describe('worker reliability: retry policy, failed jobs, maintenance', () => {
     }
 
     it('killed with SIGKILL mid-job: after a restart the job runs again and its effect exists once', async () => {
-      const ended = await endedFreeTrial(api.app);
+      const ended = await seedEndedTrial(api.app, 'free');
       const db = await connectToDatabase();
       try {
         const id = await jobWaitingOnRow(db, ended);
@@ -317,7 +303,7 @@ describe('worker reliability: retry policy, failed jobs, maintenance', () => {
     });
 
     it('on SIGTERM mid-job: takes no new work, lets the running job finish, then exits 0', async () => {
-      const ended = await endedFreeTrial(api.app);
+      const ended = await seedEndedTrial(api.app, 'free');
       const db = await connectToDatabase();
       try {
         const id = await jobWaitingOnRow(db, ended);

@@ -4,13 +4,12 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BullMqJobQueue, InProcessJobQueue, JobQueue, RECURRING_JOBS, type JobStatus } from '@coffee/queue';
 import { SubscriptionEntity } from '@coffee/subscriptions';
-import { seedRestaurant } from '../factories/restaurant.factory';
+import { seedEndedTrial } from '../factories/subscription.factory';
 import { baseEnv, describeFull, FULL_MODE } from '../support/env';
 import { eventually, spawnApp, type RunningProcess } from '../support/processes';
 import { startTestApi, type TestApi } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
-const DAY = 24 * 3600 * 1000;
 
 // Spawns real processes (a worker, the CLI): slow on a loaded 2-core machine.
 jest.setTimeout(90_000);
@@ -46,7 +45,7 @@ describe('subscriptions.lifecycle: the recurring job and where it runs', () => {
     it('runs in the API process when enqueued', async () => {
       const queue = api.app.get(JobQueue);
       expect(queue).toBeInstanceOf(InProcessJobQueue);
-      const restaurantId = await endedTrial(api.app);
+      const restaurantId = (await seedEndedTrial(api.app, 'pro')).restaurantId;
       const job = await completed(queue, (await queue.enqueue('subscriptions.lifecycle', {})).id);
       expect(job).toMatchObject({
         name: 'subscriptions.lifecycle',
@@ -77,7 +76,7 @@ describe('subscriptions.lifecycle: the recurring job and where it runs', () => {
       const scheduler = await (queue as BullMqJobQueue).queue('maintenance').getJobScheduler('subscriptions-lifecycle');
       expect(scheduler).toMatchObject({ name: 'subscriptions.lifecycle', every: 5 * 60 * 1000 });
 
-      const restaurantId = await endedTrial(api.app);
+      const restaurantId = (await seedEndedTrial(api.app, 'pro')).restaurantId;
       const { id } = await queue.enqueue('subscriptions.lifecycle', { now: new Date().toISOString() });
       expect(await completed(queue, id)).toMatchObject({ state: 'completed', result: { pastDue: expect.any(Number) } });
       expect(await statusOf(api.app, restaurantId)).toBe('past_due');
@@ -90,7 +89,7 @@ describe('subscriptions.lifecycle: the recurring job and where it runs', () => {
     it('runs the job once and prints the counts', async () => {
       // Embedded mode: the API must let go of the database file before the CLI opens it.
       let api = await startTestApi({ SQLITE_PATH: env.SQLITE_PATH });
-      const restaurantId = await endedTrial(api.app);
+      const restaurantId = (await seedEndedTrial(api.app, 'pro')).restaurantId;
       await api.close();
 
       const run = await cli(['subscriptions-lifecycle', '--now', new Date().toISOString()], env);
@@ -119,21 +118,6 @@ describe('subscriptions.lifecycle: the recurring job and where it runs', () => {
     });
   });
 });
-
-/** A new restaurant on a paid plan whose 14-day trial ended a day ago. */
-async function endedTrial(app: INestApplication): Promise<string> {
-  const { restaurant } = await seedRestaurant(app, { planCode: 'pro' });
-  const subscriptions = app.get(DataSource).getRepository(SubscriptionEntity);
-  const subscription = await subscriptions.findOneByOrFail({ restaurantId: restaurant.id });
-  await subscriptions.update(
-    { id: subscription.id },
-    {
-      currentPeriodStart: new Date(subscription.currentPeriodStart.getTime() - 15 * DAY),
-      currentPeriodEnd: new Date(subscription.currentPeriodEnd.getTime() - 15 * DAY),
-    },
-  );
-  return restaurant.id;
-}
 
 async function statusOf(app: INestApplication, restaurantId: string): Promise<string> {
   return (await app.get(DataSource).getRepository(SubscriptionEntity).findOneByOrFail({ restaurantId })).status;
