@@ -85,9 +85,13 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
 
   async getJob(id: string): Promise<JobStatus | null> {
     for (const queue of Object.values(this.queues)) {
+      // State first, then the job hash: a job finishes (return value and state in
+      // one Lua script) between two reads, and read the other way round a job
+      // could show as completed without its result.
+      const state = await queue.getJobState(id);
+      if (state === 'unknown') continue;
       const job = await queue.getJob(id);
       if (!job) continue;
-      const state = await job.getState();
       const status: JobStatus = {
         id,
         name: job.name as JobName,
