@@ -108,6 +108,8 @@ export default tseslint.config(
     rules: {
       ...tseslint.configs.disableTypeChecked.rules,
       'no-restricted-properties': 'off',
+      // Scripts run after the build and may load the compiled libraries from dist/.
+      'no-restricted-imports': 'off',
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },

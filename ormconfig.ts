@@ -12,6 +12,8 @@ import {
   OrderStatusChangeEntity,
   SalesDailyItemEntity,
   SalesHourlyEntity,
+  SalesMonthlyHourlyEntity,
+  SalesMonthlyItemEntity,
 } from '@coffee/orders';
 import { DailyReportEntity } from '@coffee/reports';
 import { PlanEntity, SubscriptionEntity } from '@coffee/subscriptions';
@@ -41,6 +43,8 @@ export const ENTITIES = [
   AuditLogEntity,
   SalesHourlyEntity,
   SalesDailyItemEntity,
+  SalesMonthlyHourlyEntity,
+  SalesMonthlyItemEntity,
   DailyReportEntity,
 ];
 

@@ -1,4 +1,4 @@
-// npm run seed:load -- --orders 1000000 [--days 365]
+// npm run seed:load -- --orders 1000000 [--days 365] [--items 60]
 // Fills MariaDB (DATABASE_URL) with one restaurant and many paid orders, with
 // multi-row INSERTs, for the benchmarks, and the sales rollups those payments
 // would have maintained (the restaurant is in UTC: business date and hour are
@@ -7,13 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
 import { v7 as uuidv7 } from 'uuid';
+import { fillMonthlyRollupsSql } from '../dist/libs/database/src/migrations/1764550000000-create-monthly-sales-rollups.js';
 import { connectMysql } from './bench/lib.mjs';
 
 const { values } = parseArgs({
-  options: { orders: { type: 'string', default: '100000' }, days: { type: 'string', default: '365' } },
+  options: {
+    orders: { type: 'string', default: '100000' },
+    days: { type: 'string', default: '365' },
+    // A café's menu: 60 items in 6 categories by default.
+    items: { type: 'string', default: '60' },
+  },
 });
 const ORDERS = Number(values.orders);
 const DAYS = Number(values.days);
+const ITEMS = Number(values.items);
 const BATCH = 2000;
 
 const db = await connectMysql('seed:load');
@@ -44,15 +51,23 @@ await db.query(
     await hash(owner.password, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 }),
   ],
 );
-const categoryId = uuidv7();
+const categories = Array.from({ length: Math.max(1, Math.ceil(ITEMS / 10)) }, (_, i) => ({
+  id: uuidv7(),
+  name: `Category ${i}`,
+}));
 await db.query(
-  'INSERT INTO menu_categories (id, restaurant_id, name, description, position, is_active, alive) VALUES (?,?,?,?,0,1,1)',
-  [categoryId, restaurantId, 'All', ''],
+  'INSERT INTO menu_categories (id, restaurant_id, name, description, position, is_active, alive) VALUES ?',
+  [categories.map((category, i) => [category.id, restaurantId, category.name, '', i, 1, 1])],
 );
-const items = Array.from({ length: 10 }, (_, i) => ({ id: uuidv7(), name: `Item ${i}`, price: 200 + i * 50 }));
+const items = Array.from({ length: ITEMS }, (_, i) => ({
+  id: uuidv7(),
+  categoryId: categories[i % categories.length].id,
+  name: `Item ${i}`,
+  price: 200 + (i % 20) * 50,
+}));
 await db.query(
   'INSERT INTO menu_items (id, restaurant_id, category_id, name, description, price, tax_rate_bps, is_available, position, version, alive) VALUES ?',
-  [items.map((item, i) => [item.id, restaurantId, categoryId, item.name, '', item.price, 1000, 1, i, 1, 1])],
+  [items.map((item, i) => [item.id, restaurantId, item.categoryId, item.name, '', item.price, 1000, 1, i, 1, 1])],
 );
 
 const start = Date.now() - DAYS * 86_400_000;
@@ -98,7 +113,7 @@ for (let done = 0; done < ORDERS; done += BATCH) {
       restaurantId,
       id,
       item.id,
-      categoryId,
+      item.categoryId,
       item.name,
       item.price,
       quantity,
@@ -148,7 +163,7 @@ const itemRows = [...dailyItems].map(([key, sum]) => [
   restaurantId,
   key.split('|')[0],
   sum.item.id,
-  categoryId,
+  sum.item.categoryId,
   sum.item.name,
   sum.quantity,
   sum.revenue,
@@ -159,6 +174,8 @@ for (let i = 0; i < itemRows.length; i += BATCH) {
     [itemRows.slice(i, i + BATCH)],
   );
 }
+// The monthly rows, summed from the daily ones as the migration that created them does.
+for (const sql of fillMonthlyRollupsSql('WHERE restaurant_id = ?')) await db.query(sql, [restaurantId]);
 await db.end();
 const seconds = (Date.now() - began) / 1000;
 console.error(`\r${ORDERS} orders in ${seconds.toFixed(1)} s (${Math.round(ORDERS / seconds)}/s)`);

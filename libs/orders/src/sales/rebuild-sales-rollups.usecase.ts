@@ -3,7 +3,7 @@ import { retryLockConflicts, TransactionRunner, trustedTenantScope, withManager 
 import { RestaurantRepository } from '@coffee/tenancy';
 import type { OrderLineEntity } from '../order.entities';
 import { OrderRepository } from '../order.repository';
-import { addDays, instantsAround, mergeRollups, rollupOfPayment } from './sales-rollup';
+import { addDays, instantsAround, mergeRollups, monthOf, rollupOfPayment } from './sales-rollup';
 import { SalesRollupRepository } from './sales-rollup.repository';
 import { SalesVersions } from './sales-versions';
 
@@ -25,7 +25,8 @@ export interface RebuildResult {
  * REPEATABLE READ: the DELETE's next-key locks make a payment landing on that
  * day wait for this commit (its order is then not in our read, and it adds on
  * top of our rows); a payment that committed before is in our read and its
- * old contribution was just deleted. Either way nothing counts twice.
+ * old contribution was just deleted. Either way nothing counts twice. The
+ * day's month is then recomputed from its daily rows in the same transaction.
  */
 @Injectable()
 export class RebuildSalesRollupsUseCase {
@@ -67,7 +68,8 @@ export class RebuildSalesRollupsUseCase {
                 rollupOfPayment({ ...order, paidAt: order.paidAt! }, lines.get(order.id) ?? [], restaurant.timezone),
               )
               .filter((rollup) => rollup.hourly[0]?.businessDate === day);
-            await this.rollups.add(tx, mergeRollups(rollups));
+            await this.rollups.addDaily(tx, mergeRollups(rollups));
+            await this.rollups.recomputeMonth(tx, monthOf(day));
             return rollups.length;
           }),
         { onRetry: (code, attempt) => this.logger.warn({ code, attempt, day }, 'Retrying a rollup rebuild day') },

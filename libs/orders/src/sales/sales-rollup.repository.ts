@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { isMysql, type TenantScope, type TransactionScope } from '@coffee/database';
-import type { SalesRollup } from './sales-rollup';
+import { monthlyOf, monthOf, type MonthlySalesRollup, type RangePlan, type SalesRollup } from './sales-rollup';
 import { SalesHourlyEntity } from './sales.entities';
 
 /** Sums over a range of business dates, by hour of day. */
@@ -27,7 +27,9 @@ export interface ItemCategorySales {
 const int = (value: unknown): number => Number(value ?? 0);
 
 /**
- * The sales rollups (`sales_hourly`, `sales_daily_items`) of one restaurant.
+ * The sales rollups of one restaurant: daily (`sales_hourly`,
+ * `sales_daily_items`) and monthly (`sales_monthly_hourly`,
+ * `sales_monthly_items`, always {@link monthlyOf} the daily rows).
  * Writes add to rows with one upsert per table: `INSERT … ON DUPLICATE KEY
  * UPDATE x = x + VALUES(x)` on MySQL/MariaDB, `INSERT … ON CONFLICT … DO
  * UPDATE SET x = x + excluded.x` on SQLite; rows go in primary-key order so two
@@ -37,7 +39,14 @@ const int = (value: unknown): number => Number(value ?? 0);
 export class SalesRollupRepository {
   constructor(@InjectRepository(SalesHourlyEntity) private readonly hourly: Repository<SalesHourlyEntity>) {}
 
+  /** Adds a payment's rollup to the daily and monthly rows. */
   async add(tx: TransactionScope, rollup: SalesRollup): Promise<void> {
+    await this.addDaily(tx, rollup);
+    await this.addMonthly(tx, monthlyOf(rollup));
+  }
+
+  /** Adds to the daily rows only: a rebuild then recomputes the month ({@link recomputeMonth}). */
+  async addDaily(tx: TransactionScope, rollup: SalesRollup): Promise<void> {
     const { manager, restaurantId } = tx;
     const mysql = isMysql(manager);
     if (rollup.hourly.length > 0) {
@@ -78,7 +87,77 @@ export class SalesRollupRepository {
     }
   }
 
-  /** Deletes the rollup rows of the business dates `from`…`to`. */
+  /**
+   * Adds to the monthly rows. An item's name and category follow its latest
+   * day: taken only from a row at least as recent as the stored `last_day`
+   * (MySQL assigns left to right, so `last_day` is set last).
+   */
+  private async addMonthly(tx: TransactionScope, monthly: MonthlySalesRollup): Promise<void> {
+    const { manager, restaurantId } = tx;
+    const mysql = isMysql(manager);
+    if (monthly.hourly.length > 0) {
+      const rows = monthly.hourly.map((row) => [
+        restaurantId,
+        row.month,
+        row.hour,
+        row.orders,
+        row.revenue,
+        row.tax,
+        row.tips,
+      ]);
+      await manager.query(
+        `INSERT INTO sales_monthly_hourly (restaurant_id, month, hour, order_count, revenue, tax, tips) VALUES ${placeholders(rows)} ` +
+          (mysql
+            ? 'ON DUPLICATE KEY UPDATE order_count = order_count + VALUES(order_count), revenue = revenue + VALUES(revenue), tax = tax + VALUES(tax), tips = tips + VALUES(tips)'
+            : 'ON CONFLICT (restaurant_id, month, hour) DO UPDATE SET order_count = order_count + excluded.order_count, revenue = revenue + excluded.revenue, tax = tax + excluded.tax, tips = tips + excluded.tips'),
+        rows.flat(),
+      );
+    }
+    if (monthly.items.length > 0) {
+      const rows = monthly.items.map((row) => [
+        restaurantId,
+        row.month,
+        row.menuItemId,
+        row.categoryId,
+        row.name,
+        row.quantity,
+        row.revenue,
+        row.lastDay,
+      ]);
+      await manager.query(
+        `INSERT INTO sales_monthly_items (restaurant_id, month, menu_item_id, category_id, name, quantity, revenue, last_day) VALUES ${placeholders(rows)} ` +
+          (mysql
+            ? 'ON DUPLICATE KEY UPDATE quantity = quantity + VALUES(quantity), revenue = revenue + VALUES(revenue), ' +
+              'category_id = IF(VALUES(last_day) >= last_day, VALUES(category_id), category_id), name = IF(VALUES(last_day) >= last_day, VALUES(name), name), ' +
+              'last_day = GREATEST(last_day, VALUES(last_day))'
+            : 'ON CONFLICT (restaurant_id, month, menu_item_id) DO UPDATE SET quantity = quantity + excluded.quantity, revenue = revenue + excluded.revenue, ' +
+              'category_id = IIF(excluded.last_day >= last_day, excluded.category_id, category_id), name = IIF(excluded.last_day >= last_day, excluded.name, name), ' +
+              'last_day = MAX(last_day, excluded.last_day)'),
+        rows.flat(),
+      );
+    }
+  }
+
+  /**
+   * Recomputes the monthly rows of `month` from its daily rows (after a
+   * rebuild changed some of them). The daily rows are read with a locking read
+   * first, in the order payments lock (daily, then monthly): a payment in
+   * flight on that month commits before the read and is in it, one arriving
+   * later waits and adds on top; neither counts twice nor goes missing.
+   */
+  async recomputeMonth(tx: TransactionScope, month: string): Promise<void> {
+    const { manager, restaurantId } = tx;
+    const lock = isMysql(manager) ? ' FOR UPDATE' : '';
+    const first = `${month}-01`;
+    const last = `${month}-31`;
+    const daily = await this.dailyRows(manager, restaurantId, first, last, lock);
+    for (const table of ['sales_monthly_hourly', 'sales_monthly_items']) {
+      await manager.query(`DELETE FROM ${table} WHERE restaurant_id = ? AND month = ?`, [restaurantId, month]);
+    }
+    await this.addMonthly(tx, monthlyOf(daily));
+  }
+
+  /** Deletes the daily rows of the business dates `from`…`to` (then {@link recomputeMonth}). */
   async deleteRange(tx: TransactionScope, from: string, to: string): Promise<void> {
     for (const table of ['sales_hourly', 'sales_daily_items']) {
       await tx.manager.query(
@@ -88,16 +167,59 @@ export class SalesRollupRepository {
     }
   }
 
-  /** The rows of a range as stored, in key order (for tests and the rebuild check). */
-  async rows(scope: TenantScope, from: string, to: string): Promise<SalesRollup> {
+  /**
+   * The rows of a range as stored, in key order (for tests and the rebuild
+   * check): the daily rows of the dates and the monthly rows of their months.
+   */
+  async rows(scope: TenantScope, from: string, to: string): Promise<SalesRollup & { monthly: MonthlySalesRollup }> {
     const manager = this.manager(scope);
+    const daily = await this.dailyRows(manager, scope.restaurantId, from, to, '');
     const hourly: Record<string, unknown>[] = await manager.query(
-      'SELECT business_date, hour, order_count, revenue, tax, tips FROM sales_hourly WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? ORDER BY business_date, hour',
-      [scope.restaurantId, from, to],
+      'SELECT month, hour, order_count, revenue, tax, tips FROM sales_monthly_hourly WHERE restaurant_id = ? AND month >= ? AND month <= ? ORDER BY month, hour',
+      [scope.restaurantId, monthOf(from), monthOf(to)],
     );
     const items: Record<string, unknown>[] = await manager.query(
-      'SELECT business_date, menu_item_id, category_id, name, quantity, revenue FROM sales_daily_items WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? ORDER BY business_date, menu_item_id',
-      [scope.restaurantId, from, to],
+      'SELECT month, menu_item_id, category_id, name, quantity, revenue, last_day FROM sales_monthly_items WHERE restaurant_id = ? AND month >= ? AND month <= ? ORDER BY month, menu_item_id',
+      [scope.restaurantId, monthOf(from), monthOf(to)],
+    );
+    return {
+      ...daily,
+      monthly: {
+        hourly: hourly.map((row) => ({
+          month: String(row.month),
+          hour: int(row.hour),
+          orders: int(row.order_count),
+          revenue: int(row.revenue),
+          tax: int(row.tax),
+          tips: int(row.tips),
+        })),
+        items: items.map((row) => ({
+          month: String(row.month),
+          menuItemId: String(row.menu_item_id),
+          categoryId: nullableString(row.category_id),
+          name: String(row.name),
+          quantity: int(row.quantity),
+          revenue: int(row.revenue),
+          lastDay: String(row.last_day),
+        })),
+      },
+    };
+  }
+
+  private async dailyRows(
+    manager: EntityManager,
+    restaurantId: string,
+    from: string,
+    to: string,
+    lock: '' | ' FOR UPDATE',
+  ): Promise<SalesRollup> {
+    const hourly: Record<string, unknown>[] = await manager.query(
+      `SELECT business_date, hour, order_count, revenue, tax, tips FROM sales_hourly WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? ORDER BY business_date, hour${lock}`,
+      [restaurantId, from, to],
+    );
+    const items: Record<string, unknown>[] = await manager.query(
+      `SELECT business_date, menu_item_id, category_id, name, quantity, revenue FROM sales_daily_items WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? ORDER BY business_date, menu_item_id${lock}`,
+      [restaurantId, from, to],
     );
     return {
       hourly: hourly.map((row) => ({
@@ -119,11 +241,17 @@ export class SalesRollupRepository {
     };
   }
 
-  /** Totals by hour of day over the range: at most 24 rows, read from the primary key. */
-  async byHour(scope: TenantScope, from: string, to: string): Promise<HourTotals[]> {
+  /** Totals by hour of day over a planned range: at most 24 rows, read from primary keys. */
+  async byHour(scope: TenantScope, plan: RangePlan): Promise<HourTotals[]> {
+    const { sql, params } = unionOf(
+      scope.restaurantId,
+      plan,
+      'SELECT hour, order_count, revenue, tax, tips FROM sales_hourly',
+      'SELECT hour, order_count, revenue, tax, tips FROM sales_monthly_hourly',
+    );
     const rows: Record<string, unknown>[] = await this.manager(scope).query(
-      'SELECT hour, SUM(order_count) AS orders, SUM(revenue) AS revenue, SUM(tax) AS tax, SUM(tips) AS tips FROM sales_hourly WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? GROUP BY hour',
-      [scope.restaurantId, from, to],
+      `SELECT hour, SUM(order_count) AS orders, SUM(revenue) AS revenue, SUM(tax) AS tax, SUM(tips) AS tips FROM (${sql}) sales GROUP BY hour`,
+      params,
     );
     return rows.map((row) => ({
       hour: int(row.hour),
@@ -135,14 +263,20 @@ export class SalesRollupRepository {
   }
 
   /**
-   * Sales per item and category over the range, in one pass over the item
-   * rows (one result row per item, two if its category changed in the range),
-   * so the caller sums categories and picks top items without a second scan.
+   * Sales per item and category over a planned range, in one pass over the
+   * item rows (one result row per item, more if its category changed in the
+   * range), so the caller sums categories and picks top items without a second scan.
    */
-  async itemSales(scope: TenantScope, from: string, to: string): Promise<ItemCategorySales[]> {
+  async itemSales(scope: TenantScope, plan: RangePlan): Promise<ItemCategorySales[]> {
+    const { sql, params } = unionOf(
+      scope.restaurantId,
+      plan,
+      'SELECT menu_item_id, category_id, quantity, revenue, business_date AS last_day FROM sales_daily_items',
+      'SELECT menu_item_id, category_id, quantity, revenue, last_day FROM sales_monthly_items',
+    );
     const rows: Record<string, unknown>[] = await this.manager(scope).query(
-      'SELECT menu_item_id, category_id, SUM(quantity) AS sold, SUM(revenue) AS takings, MAX(business_date) AS last_day FROM sales_daily_items WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ? GROUP BY menu_item_id, category_id',
-      [scope.restaurantId, from, to],
+      `SELECT menu_item_id, category_id, SUM(quantity) AS sold, SUM(revenue) AS takings, MAX(last_day) AS last_day FROM (${sql}) sales GROUP BY menu_item_id, category_id`,
+      params,
     );
     return rows.map((row) => ({
       menuItemId: String(row.menu_item_id),
@@ -173,6 +307,31 @@ export class SalesRollupRepository {
 
 function nullableString(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
+}
+
+/**
+ * The daily rows of a plan's days and the monthly rows of its months, as one
+ * `UNION ALL` (each part a primary-key range of one restaurant).
+ */
+function unionOf(
+  restaurantId: string,
+  plan: RangePlan,
+  dailySelect: string,
+  monthlySelect: string,
+): { sql: string; params: string[] } {
+  const parts: string[] = [];
+  const params: string[] = [];
+  if (plan.days.length > 0) {
+    parts.push(
+      `${dailySelect} WHERE restaurant_id = ? AND (${plan.days.map(() => '(business_date >= ? AND business_date <= ?)').join(' OR ')})`,
+    );
+    params.push(restaurantId, ...plan.days.flatMap((range) => [range.from, range.to]));
+  }
+  if (plan.months) {
+    parts.push(`${monthlySelect} WHERE restaurant_id = ? AND month >= ? AND month <= ?`);
+    params.push(restaurantId, plan.months.from, plan.months.to);
+  }
+  return { sql: parts.join(' UNION ALL '), params };
 }
 
 function placeholders(rows: unknown[][]): string {

@@ -50,6 +50,134 @@ export interface SalesRollup {
   items: ItemRollup[];
 }
 
+/** One row of `sales_monthly_hourly`: the hourly rows of a month (`YYYY-MM`) summed per hour of day. */
+export interface MonthlyHourRollup {
+  month: string;
+  hour: number;
+  orders: number;
+  revenue: number;
+  tax: number;
+  tips: number;
+}
+
+/**
+ * One row of `sales_monthly_items`: an item's daily rows of a month summed,
+ * with the name and category of its last day there (`lastDay`), as a daily row
+ * keeps those of its last payment.
+ */
+export interface MonthlyItemRollup {
+  month: string;
+  menuItemId: string;
+  categoryId: string | null;
+  name: string;
+  quantity: number;
+  revenue: number;
+  lastDay: string;
+}
+
+/** The monthly rollups, sorted by primary key like {@link SalesRollup}. */
+export interface MonthlySalesRollup {
+  hourly: MonthlyHourRollup[];
+  items: MonthlyItemRollup[];
+}
+
+/** The month (`YYYY-MM`) of a business date. */
+export const monthOf = (date: string): string => date.slice(0, 7);
+
+/**
+ * The monthly rows of daily rows: amounts add up; an item's name and category
+ * are those of its latest day (the later row on a tie, as the upserts do). A
+ * month's rows are always this function of its daily rows, whether payments
+ * maintain them or a rebuild recomputes them.
+ */
+export function monthlyOf(daily: SalesRollup): MonthlySalesRollup {
+  const hourly = new Map<string, MonthlyHourRollup>();
+  const items = new Map<string, MonthlyItemRollup>();
+  for (const row of daily.hourly) {
+    const month = monthOf(row.businessDate);
+    const key = `${month}|${row.hour}`;
+    const sum = hourly.get(key);
+    if (!sum)
+      hourly.set(key, {
+        month,
+        hour: row.hour,
+        orders: row.orders,
+        revenue: row.revenue,
+        tax: row.tax,
+        tips: row.tips,
+      });
+    else {
+      sum.orders += row.orders;
+      sum.revenue += row.revenue;
+      sum.tax += row.tax;
+      sum.tips += row.tips;
+    }
+  }
+  for (const row of daily.items) {
+    const month = monthOf(row.businessDate);
+    const key = `${month}|${row.menuItemId}`;
+    const sum = items.get(key);
+    if (!sum)
+      items.set(key, {
+        month,
+        menuItemId: row.menuItemId,
+        categoryId: row.categoryId,
+        name: row.name,
+        quantity: row.quantity,
+        revenue: row.revenue,
+        lastDay: row.businessDate,
+      });
+    else {
+      sum.quantity += row.quantity;
+      sum.revenue += row.revenue;
+      if (row.businessDate >= sum.lastDay) {
+        sum.lastDay = row.businessDate;
+        sum.name = row.name;
+        sum.categoryId = row.categoryId;
+      }
+    }
+  }
+  return {
+    hourly: [...hourly.values()].sort((a, b) => a.month.localeCompare(b.month) || a.hour - b.hour),
+    items: [...items.values()].sort(
+      (a, b) =>
+        a.month.localeCompare(b.month) || (a.menuItemId < b.menuItemId ? -1 : a.menuItemId > b.menuItemId ? 1 : 0),
+    ),
+  };
+}
+
+/**
+ * How a range of business dates is read: the whole calendar months inside it
+ * from the monthly rows, the days of the months it only partly covers from the
+ * daily rows. A year is then about 11 months and 31 days of rows, not 365 days.
+ */
+export interface RangePlan {
+  /** Inclusive date ranges read from the daily rows (none, one or two). */
+  days: { from: string; to: string }[];
+  /** Inclusive month range read from the monthly rows, or null. */
+  months: { from: string; to: string } | null;
+}
+
+/** Splits `from`…`to` (inclusive business dates, from ≤ to) into whole months and the days around them. */
+export function planRange(from: string, to: string): RangePlan {
+  const firstWhole = from.endsWith('-01') ? monthOf(from) : monthOf(addMonths(from, 1));
+  const lastWhole = addDays(to, 1).endsWith('-01') ? monthOf(to) : monthOf(addMonths(to, -1));
+  if (firstWhole > lastWhole) return { days: [{ from, to }], months: null };
+  const days: RangePlan['days'] = [];
+  const wholeStart = `${firstWhole}-01`;
+  if (from < wholeStart) days.push({ from, to: addDays(wholeStart, -1) });
+  const wholeEnd = addDays(`${monthOf(addMonths(`${lastWhole}-01`, 1))}-01`, -1);
+  if (to > wholeEnd) days.push({ from: addDays(wholeEnd, 1), to });
+  return { days, months: { from: firstWhole, to: lastWhole } };
+}
+
+/** The first day of the month `months` after (or before) the month of `date`. */
+function addMonths(date: string, months: number): string {
+  const at = new Date(`${monthOf(date)}-01T00:00:00Z`);
+  at.setUTCMonth(at.getUTCMonth() + months);
+  return at.toISOString().slice(0, 10);
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {

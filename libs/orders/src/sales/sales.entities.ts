@@ -53,3 +53,57 @@ export class SalesDailyItemEntity {
   /** Σ lineTotal. */
   @Column(moneyColumn()) revenue!: number;
 }
+
+/**
+ * `sales_hourly` summed per calendar month (`YYYY-MM` of the business date)
+ * and hour: what the dashboard reads for the whole months of a long range.
+ * Maintained with the daily rows in each payment's transaction.
+ */
+@Entity({ name: 'sales_monthly_hourly' })
+export class SalesMonthlyHourlyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  restaurantId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 7 })
+  month!: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  hour!: number;
+
+  @Column({ type: 'int' })
+  orderCount!: number;
+
+  @Column(moneyColumn()) revenue!: number;
+  @Column(moneyColumn()) tax!: number;
+  @Column(moneyColumn()) tips!: number;
+}
+
+/** `sales_daily_items` summed per calendar month and menu item. */
+@Entity({ name: 'sales_monthly_items' })
+export class SalesMonthlyItemEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  restaurantId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 7 })
+  month!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  menuItemId!: string;
+
+  /** The category on the item's last day of sales in the month. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  categoryId!: string | null;
+
+  /** The name on the item's last day of sales in the month. */
+  @Column({ type: 'varchar', length: 120 })
+  name!: string;
+
+  @Column({ type: 'int' })
+  quantity!: number;
+
+  @Column(moneyColumn()) revenue!: number;
+
+  /** The item's last business date with sales in the month (where the daily row with its name is). */
+  @Column({ type: 'varchar', length: 10 })
+  lastDay!: string;
+}

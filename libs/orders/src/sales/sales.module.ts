@@ -4,7 +4,12 @@ import { OrderEntity, OrderLineEntity } from '../order.entities';
 import { OrderRepository } from '../order.repository';
 import { RebuildSalesRollupsUseCase } from './rebuild-sales-rollups.usecase';
 import { SalesRollupRepository } from './sales-rollup.repository';
-import { SalesDailyItemEntity, SalesHourlyEntity } from './sales.entities';
+import {
+  SalesDailyItemEntity,
+  SalesHourlyEntity,
+  SalesMonthlyHourlyEntity,
+  SalesMonthlyItemEntity,
+} from './sales.entities';
 import { SalesReader } from './sales.reader';
 import { SalesVersions } from './sales-versions';
 
@@ -14,7 +19,16 @@ import { SalesVersions } from './sales-versions';
  * jobs (importing OrdersModule would serve order routes from the worker).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([OrderEntity, OrderLineEntity, SalesHourlyEntity, SalesDailyItemEntity])],
+  imports: [
+    TypeOrmModule.forFeature([
+      OrderEntity,
+      OrderLineEntity,
+      SalesHourlyEntity,
+      SalesDailyItemEntity,
+      SalesMonthlyHourlyEntity,
+      SalesMonthlyItemEntity,
+    ]),
+  ],
   providers: [OrderRepository, SalesRollupRepository, SalesReader, SalesVersions, RebuildSalesRollupsUseCase],
   exports: [SalesRollupRepository, SalesReader, SalesVersions, RebuildSalesRollupsUseCase],
 })

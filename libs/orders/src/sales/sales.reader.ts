@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@coffee/database';
 import { SalesRollupRepository } from './sales-rollup.repository';
-import { summarizeItems, type CategoryTotals, type ItemTotals } from './sales-rollup';
+import { planRange, summarizeItems, type CategoryTotals, type ItemTotals } from './sales-rollup';
 
 /** How many items `topItems` lists. */
 export const TOP_ITEMS = 10;
@@ -21,17 +21,19 @@ export interface SalesSummary {
 
 /**
  * What other libraries (reports) may read of the sales rollups: sums over a
- * range of business dates. Whatever the range, it reads at most 24 hourly sums
- * and a few rows per item and day, so a year costs about what a day does.
+ * range of business dates, from the monthly rows for the whole months in it
+ * and the daily rows for the rest (at most 62 days), so the rows read stay
+ * bounded by ~2 months of days plus one row per month, however long the range.
  */
 @Injectable()
 export class SalesReader {
   constructor(private readonly rollups: SalesRollupRepository) {}
 
   async summary(scope: TenantScope, from: string, to: string): Promise<SalesSummary> {
+    const plan = planRange(from, to);
     const [hours, itemSales] = await Promise.all([
-      this.rollups.byHour(scope, from, to),
-      this.rollups.itemSales(scope, from, to),
+      this.rollups.byHour(scope, plan),
+      this.rollups.itemSales(scope, plan),
     ]);
     const { byCategory, top } = summarizeItems(itemSales, TOP_ITEMS);
     const names = await this.rollups.namesOn(
