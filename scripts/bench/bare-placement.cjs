@@ -15,22 +15,25 @@ const pool = mysql.createPool({
   connectionLimit: 10,
   timezone: 'Z',
 });
-const restaurantId = process.env.RESTAURANT_ID;
-const items = JSON.parse(process.env.ITEMS);
+// One or more restaurants: `[{ restaurantId, items }]`; a request names its own with `x-shop: <index>`.
+const shops = JSON.parse(process.env.SHOPS);
 
 fastify.get('/ready', async () => ({ ok: true }));
-// Deadlocks (the day's first orders racing on the counter's insert) are retried, as the API does.
+// Deadlocks (the day's first orders racing on the counter's insert) are retried as the API retries them.
 fastify.post('/orders', async (request, reply) => {
   for (let attempt = 1; ; attempt++) {
     try {
       return await place(request, reply);
     } catch (error) {
       if (error.code !== 'ER_LOCK_DEADLOCK' || attempt >= 4) throw error;
+      // The API's pause between attempts (libs/database retryLockConflicts).
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
     }
   }
 });
 
 async function place(request, reply) {
+  const { restaurantId, items } = shops[Number(request.headers['x-shop'] ?? 0)];
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();

@@ -1,7 +1,7 @@
 // Shared helpers for the benchmark scripts: start the built API on a free
 // loopback port, pin processes to cores, run autocannon, print results.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +49,9 @@ export async function waitForHttp(url, attempts = 200) {
 }
 
 /**
- * The built API (`npm run build`), on the embedded default unless DATABASE_URL/REDIS_URL are set. `main` may
- * name another checkout's build; `cwd` is where it runs (and would read a `.env` from).
+ * The built API (`npm run build`), on the embedded default unless DATABASE_URL/REDIS_URL are set, with
+ * the environment it got (`env`). `main` may name another checkout's build; `cwd` is where it runs (and
+ * would read a `.env` from).
  */
 export async function startApi(extraEnv = {}, { main = join(ROOT, 'dist/apps/api/src/main.js'), cwd } = {}) {
   const port = await freePort();
@@ -74,7 +75,7 @@ export async function startApi(extraEnv = {}, { main = join(ROOT, 'dist/apps/api
       : { SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'coffee-bench-')), 'bench.sqlite') }),
     ...extraEnv,
   };
-  return startServer([main], env, port, '/health/live', { cwd });
+  return { ...(await startServer([main], env, port, '/health/live', { cwd })), env };
 }
 
 /**
@@ -152,6 +153,31 @@ export function report(rows) {
     console.log(
       `${row.name.padEnd(width)}  ${Math.round(row.rps).toString().padStart(8)} req/s  p99 ${String(row.p99).padStart(4)} ms  errors ${row.errors}${row.rounds ? `  (rounds: ${row.rounds.join(', ')})` : ''}`,
     );
+  }
+}
+
+/**
+ * Prints a figure against its target (`{ atLeast }` or `{ atMost }`) with
+ * PASS or MISS and, when `npm run bench` runs every case (BENCH_RESULTS names
+ * a file), records it there for the summary table.
+ */
+export function verdict(label, value, { atLeast, atMost, unit = '' }) {
+  const ok = atLeast !== undefined ? value >= atLeast : value <= atMost;
+  const target = atLeast !== undefined ? `>= ${atLeast}${unit}` : `<= ${atMost}${unit}`;
+  const shown = `${Number.isInteger(value) ? value : value.toFixed(2)}${unit}`;
+  console.log(`${label}: ${shown} (target ${target}) ${ok ? 'PASS' : 'MISS'}`);
+  if (process.env.BENCH_RESULTS)
+    appendFileSync(process.env.BENCH_RESULTS, `${JSON.stringify({ label, value: shown, target, ok })}\n`);
+  return ok;
+}
+
+/** A process's resident memory in MB (Linux /proc), or NaN where that is not readable. */
+export function rssMb(pid) {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : Number.NaN;
+  } catch {
+    return Number.NaN;
   }
 }
 

@@ -3,7 +3,20 @@
 // session check, tenant, role, validation, mapping) next to a bare Fastify +
 // mysql2 route that checks the same JWT and runs the same three queries.
 import { randomUUID } from 'node:crypto';
-import { compare, freePort, createRestaurant, json, load, pin, report, ROOT, startApi, startServer } from './lib.mjs';
+import {
+  compare,
+  createRestaurant,
+  freePort,
+  json,
+  load,
+  pin,
+  report,
+  ROOT,
+  rssMb,
+  startApi,
+  startServer,
+  verdict,
+} from './lib.mjs';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 200);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -75,7 +88,8 @@ try {
     { rounds: ROUNDS, headers, connections: CONNECTIONS, duration: DURATION },
   );
   report([baseline, listed]);
-  console.log(`ratio api/bare: ${(listed.rps / baseline.rps).toFixed(2)} (target >= 0.30)`);
+  verdict('ratio api/bare GET /orders first page', listed.rps / baseline.rps, { atLeast: 0.5 });
+  verdict('API RSS after the order-list load', rssMb(api.child.pid), { atMost: 250, unit: ' MB' });
 } finally {
   await bare?.stop();
   await api.stop();

@@ -4,11 +4,24 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compare, freePort, createRestaurant, json, load, pin, report, startApi, startServer } from './lib.mjs';
+import {
+  compare,
+  createRestaurant,
+  freePort,
+  json,
+  load,
+  pin,
+  report,
+  startApi,
+  startServer,
+  verdict,
+} from './lib.mjs';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+const mode = `${process.env.DATABASE_URL ? 'MariaDB' : 'embedded SQLite'}${process.env.REDIS_URL ? ' + Redis' : ', no Redis'}`;
 
 export async function seedMenu(url) {
   const { slug, headers } = await createRestaurant(url, 'bench');
@@ -73,9 +86,7 @@ async function main() {
     console.log(
       `public menu: ${menu.length} bytes; ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION}s (medians); ${pinned ? 'servers on core 0, load on core 1' : 'no taskset: unpinned'}`,
     );
-    console.log(
-      `mode: ${process.env.DATABASE_URL ? 'MariaDB' : 'embedded SQLite'}${process.env.REDIS_URL ? ' + Redis' : ', no Redis'}`,
-    );
+    console.log(`mode: ${mode}`);
     await load(menuUrl, { connections: CONNECTIONS, duration: 2 }); // warm up
     await load(bare.url, { connections: CONNECTIONS, duration: 2 });
     const [baseline, cached] = await compare(
@@ -86,7 +97,7 @@ async function main() {
       { rounds: ROUNDS, connections: CONNECTIONS, duration: DURATION },
     );
     report([baseline, cached]);
-    console.log(`ratio cached/bare: ${(cached.rps / baseline.rps).toFixed(2)} (target >= 0.50)`);
+    verdict(`ratio cached public menu/bare Fastify (${mode})`, cached.rps / baseline.rps, { atLeast: 0.8 });
   } finally {
     await bare?.stop();
     await api.stop();
