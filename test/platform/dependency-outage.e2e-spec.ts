@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { businessDate } from '@coffee/orders';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
 import { describeFull } from '../support/env';
 import { BrowserSession } from '../support/session';
@@ -107,5 +109,47 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
 
     await redis.restore();
     await readyAgain();
+  });
+
+  it('an API started while Redis is away queues jobs once Redis is back', async () => {
+    const cache = target(process.env.REDIS_URL ?? '');
+    const away = new TcpProxy(cache.host, cache.port);
+    await away.start();
+    await away.cut();
+    const late = await startTestApi({
+      REDIS_URL: `redis://127.0.0.1:${away.port}`,
+      // No worker takes this API's jobs: they stay queued.
+      REDIS_KEY_PREFIX: `late-${randomBytes(4).toString('hex')}`,
+    });
+    try {
+      const cafe = await seedRestaurant(api.app, { timezone: 'UTC' });
+      // Signed in through the API that has Redis; the same cookies work on the other.
+      const session = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
+      const there = Object.assign(new BrowserSession(late.server), {
+        cookies: session.cookies,
+        csrfToken: session.csrfToken,
+      });
+      const queueReport = () => there.post('/api/v1/reports/daily', { date: businessDate(new Date(), 'UTC') });
+
+      const refused = await queueReport();
+      expect([refused.status, refused.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      await away.restore();
+      const accepted = await eventually(
+        async () => {
+          const res = await queueReport();
+          return res.status === 202 ? res : undefined;
+        },
+        50,
+        200,
+      );
+      const { jobId } = accepted.body as { jobId: string };
+      expect((await there.get(`/api/v1/reports/jobs/${jobId}`).expect(200)).body).toEqual({
+        id: jobId,
+        state: 'waiting',
+      });
+    } finally {
+      await late.close();
+      await away.cut();
+    }
   });
 });

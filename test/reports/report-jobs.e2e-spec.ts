@@ -1,11 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { Connection } from 'mysql2/promise';
-import { BullMqJobQueue, JobQueue } from '@coffee/queue';
-import { place, seedShop, type Shop } from '../factories/shop.factory';
+import { DataSource } from 'typeorm';
+import { BullMqJobQueue, JOB_OPTIONS, JobQueue } from '@coffee/queue';
+import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
+import { sellNow } from '../factories/sales.factory';
+import { seedShop, type Shop } from '../factories/shop.factory';
 import { connectToDatabase } from '../support/database';
-import { describeFull } from '../support/env';
-import { eventually, spawnApp, type RunningProcess } from '../support/processes';
-import type { BrowserSession } from '../support/session';
+import { describeFull, SYSADMIN } from '../support/env';
+import { eventually, runCli, spawnApp, type RunningProcess } from '../support/processes';
+import { BrowserSession } from '../support/session';
 import { startTestApi, type TestApi } from '../support/test-app';
 
 // Spawns and kills worker processes: slow on a loaded 2-core machine.
@@ -15,9 +19,32 @@ interface ReportJob {
   id: string;
   state: string;
   result?: unknown;
+  error?: string;
 }
 
-describeFull('reports.daily in a BullMQ worker process (full mode): job states, SIGKILL mid-job', () => {
+/** One entry of a BullMQ queue's event stream; `at` is when Redis recorded it (the stream id's milliseconds). */
+interface QueueEvent {
+  at: number;
+  event: string;
+  jobId?: string;
+}
+
+/** Everything BullMQ recorded in a queue's event stream (`<prefix>:<queue>:events`), oldest first. */
+async function queueEvents(streamKey: string): Promise<QueueEvent[]> {
+  const redis = new Redis(process.env.REDIS_URL ?? '');
+  try {
+    const entries = await redis.xrange(streamKey, '-', '+');
+    return entries.map(([id, fields]) => {
+      const values = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i], fields[i + 1]);
+      return { at: Number(id.split('-')[0]), event: values.get('event') ?? '', jobId: values.get('jobId') };
+    });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describeFull('reports.daily in a BullMQ worker process (full mode): job states, SIGKILL mid-job, retries', () => {
   // A key prefix of this suite's own: no other suite's worker takes these jobs.
   const prefix = `rj-${randomBytes(4).toString('hex')}`;
   const workerEnv = {
@@ -48,16 +75,11 @@ describeFull('reports.daily in a BullMQ worker process (full mode): job states, 
       return job.state === state ? job : undefined;
     }, 300);
 
-  /** A UTC shop with one paid cookie (250) today; returns the shop and today's date. */
+  /** A shop with one paid cookie (250) today; returns the shop and the sale's business date. */
   async function shopWithASale(): Promise<{ shop: Shop; today: string }> {
     const shop = await seedShop(api.app, api.server, { timezone: 'UTC', currency: 'USD' });
-    const id = (
-      await place(shop.staff, { type: 'takeaway', items: [{ menuItemId: shop.cookie.id, quantity: 1 }] }).expect(201)
-    ).body.id as string;
-    for (const status of ['preparing', 'ready'])
-      await shop.staff.post(`/api/v1/orders/${id}/status`, { status }).expect(200);
-    await shop.staff.post(`/api/v1/orders/${id}/status`, { status: 'paid', paymentMethod: 'cash' }).expect(200);
-    return { shop, today: new Date().toISOString().slice(0, 10) };
+    const { date } = await sellNow(shop, [{ menuItemId: shop.cookie.id, quantity: 1 }]);
+    return { shop, today: date };
   }
 
   /**
@@ -156,5 +178,91 @@ describeFull('reports.daily in a BullMQ worker process (full mode): job states, 
       await db.query('ROLLBACK').catch(() => undefined);
       await db.end();
     }
+  });
+
+  it('a job that throws is retried with exponential backoff, then shows as failed with its error (API, sysadmin view, jobs:failed)', async () => {
+    worker ??= await spawnApp('worker', workerEnv);
+    const policy = JOB_OPTIONS['reports.daily'];
+    expect(policy.attempts).toBeGreaterThan(1);
+    const queue = api.app.get<JobQueue, BullMqJobQueue>(JobQueue);
+    expect(queue).toBeInstanceOf(BullMqJobQueue);
+    const { restaurant, owner } = await seedRestaurant(api.app, { timezone: 'UTC' });
+    const session = await BrowserSession.login(api.server, owner.email, TEST_PASSWORD);
+    // A day that does not exist, queued the way the API queues a report (the id ties it to the restaurant)
+    // by a producer that skipped the API's checks (a script, another release): the real handler refuses it
+    // on every attempt, where it used to store a report for February 30.
+    const jobId = `${restaurant.id}_${randomUUID()}`;
+    await queue.enqueue('reports.daily', { restaurantId: restaurant.id, date: '2026-02-30' }, { jobId });
+    const error = 'reports.daily: "date" is not a date written YYYY-MM-DD: 2026-02-30';
+
+    // Followed through the API until it settled; BullMQ's attempt count beside each look.
+    const views: ReportJob[] = [];
+    const attemptsMade: number[] = [];
+    const last = await eventually(async () => {
+      const view = (await session.get(`/api/v1/reports/jobs/${jobId}`).expect(200)).body as ReportJob;
+      views.push(view);
+      attemptsMade.push((await queue.queue('reports').getJob(jobId))?.attemptsMade ?? 0);
+      return view.state === 'failed' || view.state === 'completed' ? view : undefined;
+    }, 600);
+    expect(last).toEqual({ id: jobId, state: 'failed', error });
+    // Between attempts it waits out its backoff as `delayed`, showing the error so far.
+    expect(views).toContainEqual({ id: jobId, state: 'delayed', error });
+    expect(attemptsMade).toEqual([...attemptsMade].sort((a, b) => a - b));
+    expect(attemptsMade.some((n) => n > 0 && n < policy.attempts)).toBe(true);
+    expect(attemptsMade.at(-1)).toBe(policy.attempts);
+
+    const stored = await queue.queue('reports').getJob(jobId);
+    expect(stored).toMatchObject({
+      attemptsMade: policy.attempts,
+      failedReason: error,
+      opts: { attempts: policy.attempts, backoff: { type: 'exponential', delay: policy.backoffMs } },
+    });
+    // Every attempt failed in the handler, with its message.
+    expect(stored?.stacktrace).toHaveLength(policy.attempts);
+    for (const trace of stored?.stacktrace ?? []) expect(trace).toContain(error);
+
+    // BullMQ's event stream holds the whole history: each failure but the last put the job off (`delayed`)
+    // instead of running it again at once or failing it.
+    const history = (await queueEvents(queue.queue('reports').toKey('events'))).filter(
+      (entry) => entry.jobId === jobId && ['active', 'delayed', 'completed', 'failed'].includes(entry.event),
+    );
+    expect(history.map((entry) => entry.event)).toEqual([
+      ...Array.from({ length: policy.attempts - 1 }, () => ['active', 'delayed']).flat(),
+      'active',
+      'failed',
+    ]);
+    // Exponential backoff, a lower bound the queue guarantees: attempt n + 1 starts no sooner than
+    // backoffMs * 2^(n-1) after attempt n failed, so after attempt n started. (Redis and the worker
+    // share this machine's clock.)
+    const starts = history.filter((entry) => entry.event === 'active').map((entry) => entry.at);
+    for (let n = 1; n < policy.attempts; n++) {
+      expect(starts[n] - starts[n - 1]).toBeGreaterThanOrEqual(policy.backoffMs * 2 ** (n - 1));
+    }
+
+    const rows = await api.app
+      .get(DataSource)
+      .query('SELECT COUNT(*) AS n FROM daily_reports WHERE restaurant_id = ?', [restaurant.id]);
+    expect(Number(rows[0].n)).toBe(0);
+
+    // Operators see it, with its error and attempts: the sysadmin view and the CLI.
+    const finishedOn = new Date(stored?.finishedOn ?? 0).toISOString();
+    const sysadmin = await BrowserSession.login(api.server, SYSADMIN.email, SYSADMIN.password);
+    const failed = (await sysadmin.get('/api/v1/sysadmin/jobs/failed?queue=reports&limit=100').expect(200)).body;
+    expect(failed.items).toContainEqual({
+      id: jobId,
+      queue: 'reports',
+      name: 'reports.daily',
+      failedReason: error,
+      attemptsMade: policy.attempts,
+      finishedOn,
+    });
+    const cli = await runCli(['jobs:failed', '--queue', 'reports', '--limit', '100'], {
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+    });
+    expect(cli.code).toBe(0);
+    expect(cli.output.split('\n')).toContain(
+      [jobId, 'reports.daily', String(policy.attempts), finishedOn, error].join('\t'),
+    );
   });
 });

@@ -2,10 +2,10 @@ import { DataSource } from 'typeorm';
 import { Clock, FixedClock } from '@coffee/common';
 import { trustedTenantScope } from '@coffee/database';
 import { JobQueue } from '@coffee/queue';
-import { RebuildSalesRollupsUseCase, SalesRollupRepository } from '@coffee/orders';
+import { addDays, businessDate, RebuildSalesRollupsUseCase, SalesRollupRepository } from '@coffee/orders';
 import { signedInCrew } from '../factories/crew.factory';
 import { category, item } from '../factories/menu.factory';
-import { expectedTotals, placeAndPay } from '../factories/sales.factory';
+import { expectedTotals, placeAndPay, sellNow } from '../factories/sales.factory';
 import { place, seedShop } from '../factories/shop.factory';
 import { itFull } from '../support/env';
 import { eventually, runCli, spawnApp, type RunningProcess } from '../support/processes';
@@ -245,15 +245,10 @@ describe('reports: daily report jobs', () => {
     const shop = await seedShop(api.app, api.server, { timezone: 'UTC', currency: 'USD' });
     const category = (await shop.owner.post('/api/v1/menu/categories', { name: '=Evil, "cat"' }).expect(201)).body.id;
     const evil = await item(shop.owner, category, { name: '+cmd|calc', price: 1234, taxRateBps: 0 });
-    const order = (
-      await place(shop.staff, { type: 'takeaway', items: [{ menuItemId: evil.id, quantity: 2 }] }).expect(201)
-    ).body;
-    for (const status of ['preparing', 'ready'])
-      await shop.staff.post(`/api/v1/orders/${order.id}/status`, { status }).expect(200);
-    await shop.staff
-      .post(`/api/v1/orders/${order.id}/status`, { status: 'paid', paymentMethod: 'card', tip: 5 })
-      .expect(200);
-    const today = new Date().toISOString().slice(0, 10);
+    const { date: today } = await sellNow(shop, [{ menuItemId: evil.id, quantity: 2 }], {
+      paymentMethod: 'card',
+      tip: 5,
+    });
 
     const accepted = await shop.owner.post('/api/v1/reports/daily', { date: today });
     expect(accepted.status).toBe(202);
@@ -284,13 +279,7 @@ describe('reports: daily report jobs', () => {
 
   it('rebuilds rollups through the reports.rebuild-rollups job, equal to the live ones', async () => {
     const shop = await seedShop(api.app, api.server, { timezone: 'UTC' });
-    const id = (
-      await place(shop.staff, { type: 'takeaway', items: [{ menuItemId: shop.cookie.id, quantity: 3 }] }).expect(201)
-    ).body.id as string;
-    for (const status of ['preparing', 'ready'])
-      await shop.staff.post(`/api/v1/orders/${id}/status`, { status }).expect(200);
-    await shop.staff.post(`/api/v1/orders/${id}/status`, { status: 'paid', paymentMethod: 'cash' }).expect(200);
-    const today = new Date().toISOString().slice(0, 10);
+    const { date: today } = await sellNow(shop, [{ menuItemId: shop.cookie.id, quantity: 3 }]);
     const restaurantId = shop.cafe.restaurant.id;
     const rollups = api.app.get(SalesRollupRepository);
     const live = await rollups.rows(trustedTenantScope(restaurantId), today, today);
@@ -308,13 +297,7 @@ describe('reports: daily report jobs', () => {
 
   itFull('rebuilds rollups from the command line (npm run cli -- reports:rebuild)', async () => {
     const shop = await seedShop(api.app, api.server, { timezone: 'UTC' });
-    const id = (
-      await place(shop.staff, { type: 'takeaway', items: [{ menuItemId: shop.cookie.id, quantity: 2 }] }).expect(201)
-    ).body.id as string;
-    for (const status of ['preparing', 'ready'])
-      await shop.staff.post(`/api/v1/orders/${id}/status`, { status }).expect(200);
-    await shop.staff.post(`/api/v1/orders/${id}/status`, { status: 'paid', paymentMethod: 'cash', tip: 7 }).expect(200);
-    const today = new Date().toISOString().slice(0, 10);
+    const { date: today } = await sellNow(shop, [{ menuItemId: shop.cookie.id, quantity: 2 }], { tip: 7 });
     const restaurantId = shop.cafe.restaurant.id;
     const rollups = api.app.get(SalesRollupRepository);
     const live = await rollups.rows(trustedTenantScope(restaurantId), today, today);
@@ -332,12 +315,14 @@ describe('reports: daily report jobs', () => {
   it('refuses future dates and dates before the restaurant, and hides other restaurants’ jobs', async () => {
     const mine = await signedInCrew(api.app, api.server);
     const theirs = await signedInCrew(api.app, api.server);
-    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-    for (const date of [tomorrow, '2020-01-01', '2026-02-30', 'today']) {
+    // Local dates as the app computes them (New York): the UTC date is already tomorrow there every evening.
+    // Two days ahead: the day after today could become today while the test runs.
+    const future = addDays(businessDate(new Date(), mine.cafe.restaurant.timezone), 2);
+    for (const date of [future, '2020-01-01', '2026-02-30', 'today']) {
       const res = await mine.owner.post('/api/v1/reports/daily', { date });
       expect([date, res.status]).toEqual([date, 422]);
     }
-    const today = new Date().toISOString().slice(0, 10);
+    const today = businessDate(new Date(), theirs.cafe.restaurant.timezone);
     const { jobId } = (await theirs.owner.post('/api/v1/reports/daily', { date: today }).expect(202)).body;
     expect((await mine.owner.get(`/api/v1/reports/jobs/${jobId}`)).status).toBe(404);
     expect((await mine.owner.get('/api/v1/reports/jobs/not-a-job')).status).toBe(404);

@@ -51,6 +51,12 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
           connection: this.connection,
           prefix,
           skipWaitingForReady: true,
+          // BullMQ would check the server's version once, with INFO on this 1 s
+          // fail-fast connection, and keep that first answer: one INFO timed out
+          // (Redis away at boot, or a busy event loop) left the queue refusing
+          // every later command until a restart. The worker's own connections
+          // still check the version.
+          skipVersionCheck: true,
         }),
       ]),
     ) as Record<QueueName, Queue>;
