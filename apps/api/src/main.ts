@@ -1,3 +1,7 @@
+// First of all: compiled code is cached on disk (under os.tmpdir()), so every
+// later start (a scale-out, a restart, a CLI call) skips most JS compilation.
+import { enableCompileCache } from 'node:module';
+enableCompileCache();
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { appConfigFrom, ConfigValidationError, currentEnvironment, loadDotEnvFile } from '@coffee/config';

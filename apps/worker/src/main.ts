@@ -1,3 +1,7 @@
+// First of all: compiled code is cached on disk (under os.tmpdir()), so every
+// later start (a scale-out, a restart, a CLI call) skips most JS compilation.
+import { enableCompileCache } from 'node:module';
+enableCompileCache();
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
