@@ -5,6 +5,8 @@
 #   3. e2e tests on the embedded default (SQLite in process, no Redis)
 #   4. MariaDB + Redis provisioned by scripts/services.sh, migrations through the TypeORM CLI,
 #      then unit + e2e tests again on them, with the coverage gate (>= 80% of lines in libs/)
+#   5. the smoke load scenario (scripts/load/scenarios/smoke.json) on them: a built API under a short
+#      realistic mix, failing on its thresholds
 # Services started here are stopped at the end unless KEEP_SERVICES=1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -41,3 +43,6 @@ npm run migration:run --silent
 
 step "unit + e2e tests on MariaDB + Redis, with coverage"
 "${JEST[@]}" --coverage --coverageThreshold='{"global":{"lines":80}}'
+
+step "smoke load scenario on MariaDB + Redis (npm run load -- smoke)"
+node scripts/load/run.mjs smoke

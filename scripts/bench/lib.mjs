@@ -3,8 +3,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { URLSearchParams } from 'node:url';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
 
@@ -51,9 +52,13 @@ export async function waitForHttp(url, attempts = 200) {
 /**
  * The built API (`npm run build`), on the embedded default unless DATABASE_URL/REDIS_URL are set, with
  * the environment it got (`env`). `main` may name another checkout's build; `cwd` is where it runs (and
- * would read a `.env` from).
+ * would read a `.env` from). The general and public-menu rate limits are lifted (one client on loopback
+ * would hit them) unless `appLimits` keeps the application's own.
  */
-export async function startApi(extraEnv = {}, { main = join(ROOT, 'dist/apps/api/src/main.js'), cwd } = {}) {
+export async function startApi(
+  extraEnv = {},
+  { main = join(ROOT, 'dist/apps/api/src/main.js'), cwd, appLimits = false } = {},
+) {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -66,8 +71,7 @@ export async function startApi(extraEnv = {}, { main = join(ROOT, 'dist/apps/api
     COOKIE_SECURE: 'true',
     SYSADMIN_EMAIL: SYSADMIN.email,
     SYSADMIN_PASSWORD: SYSADMIN.password,
-    THROTTLE_LIMIT: '100000000',
-    PUBLIC_MENU_RATE_LIMIT: '100000000',
+    ...(appLimits ? {} : { THROTTLE_LIMIT: '100000000', PUBLIC_MENU_RATE_LIMIT: '100000000' }),
     METRICS_TOKEN: BENCH_METRICS_TOKEN,
     DB_MIGRATE_ON_START: 'true',
     ...(process.env.DATABASE_URL
@@ -86,7 +90,13 @@ export async function startApi(extraEnv = {}, { main = join(ROOT, 'dist/apps/api
 export async function startServer(args, env, port, readyPath, options = {}) {
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'], ...options });
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}${readyPath}`);
+  try {
+    await waitForHttp(`${url}${readyPath}`);
+  } catch (error) {
+    // A server that never came up is not left behind.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     child,
     url,
@@ -109,11 +119,16 @@ export async function json(url, { method = 'GET', body, headers = {} } = {}) {
   return { res, body: text ? JSON.parse(text) : null };
 }
 
+/** The access JWT in a sign-in answer's `Set-Cookie` headers (a string or a list of them). */
+export function accessTokenOf(setCookie) {
+  const access = [setCookie ?? []].flat().find((c) => c.startsWith('access_token='));
+  return access?.split(';')[0].slice('access_token='.length);
+}
+
+/** Signs in: `{ token, user }`, the token being the access JWT (usable as a bearer). */
 export async function login(url, email, password) {
-  const { body } = await json(`${url}/api/v1/auth/login`, { method: 'POST', body: { email, password } });
-  const { res } = await json(`${url}/api/v1/auth/login`, { method: 'POST', body: { email, password } });
-  const access = res.headers.getSetCookie().find((c) => c.startsWith('access_token='));
-  return { token: access.split(';')[0].slice('access_token='.length), user: body.user };
+  const { res, body } = await json(`${url}/api/v1/auth/login`, { method: 'POST', body: { email, password } });
+  return { token: accessTokenOf(res.headers.getSetCookie()), user: body.user };
 }
 
 /** autocannon for a fixed time (other autocannon options pass through); resolves with the summary numbers. */
@@ -171,15 +186,18 @@ export function verdict(label, value, { atLeast, atMost, unit = '' }) {
   return ok;
 }
 
-/** A process's resident memory in MB (Linux /proc), or NaN where that is not readable. */
-export function rssMb(pid) {
+/** A `Vm…` field of a process's /proc status in MB (Linux), NaN where it is not readable. */
+function procMb(pid, field) {
   try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Math.round(Number(kb) / 1024) : Number.NaN;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN) / 1024;
   } catch {
     return Number.NaN;
   }
 }
+
+/** A process's resident memory in whole MB. */
+export const rssMb = (pid) => Math.round(procMb(pid, 'VmRSS'));
 
 /** A mysql2 connection to DATABASE_URL (seeding and benchmark look-ups); exits with a hint when it is not set. */
 export async function connectMysql(purpose) {
@@ -198,14 +216,18 @@ export async function connectMysql(purpose) {
   });
 }
 
+/** The password of every user the benchmarks create. */
+export const BENCH_PASSWORD = 'bench-Owner-password-1';
+
 /**
  * A new restaurant (enterprise plan unless told), made through the sysadmin
  * API, and its signed-in owner: `{ restaurantId, slug, token, headers }` (bearer headers).
+ * `admin` is a sysadmin's `login()`, to sign in once for many restaurants.
  */
-export async function createRestaurant(url, label, planCode = 'enterprise') {
-  const admin = await login(url, SYSADMIN.email, SYSADMIN.password);
+export async function createRestaurant(url, label, planCode = 'enterprise', admin = undefined) {
+  admin ??= await login(url, SYSADMIN.email, SYSADMIN.password);
   const slug = `${label}-${Date.now().toString(36)}`;
-  const owner = { email: `${slug}@bench.test`, name: 'Bench Owner', password: 'bench-Owner-password-1' };
+  const owner = { email: `${slug}@bench.test`, name: 'Bench Owner', password: BENCH_PASSWORD };
   const { body: created } = await json(`${url}/api/v1/sysadmin/restaurants`, {
     method: 'POST',
     headers: { authorization: `Bearer ${admin.token}` },
@@ -243,3 +265,37 @@ export async function createOrderingShop(
   const { key } = await post('/api/v1/api-keys', { name: `${label}-orders`, scopes: ['orders:write'] });
   return { ...shop, items, apiKey: key };
 }
+
+/** VmRSS / VmHWM of `pid` from /proc and the V8 heap gauges of the API's /metrics, in MB. */
+export async function sampleMemory(pid, url) {
+  const MB = 1024 * 1024;
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  const text = await res.text();
+  const gauge = (name) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN) / MB;
+  return {
+    rss: procMb(pid, 'VmRSS'),
+    peak: procMb(pid, 'VmHWM'),
+    heapUsed: gauge('nodejs_heap_size_used_bytes'),
+    heapTotal: gauge('nodejs_heap_size_total_bytes'),
+    external: gauge('nodejs_external_memory_bytes'),
+  };
+}
+
+/** Every order id of the caller's restaurant, newest first, through meta.nextCursor. */
+export async function listAllOrders(url, headers) {
+  const ids = new Set();
+  let cursor = null;
+  do {
+    const query = new URLSearchParams({ limit: '100', ...(cursor && { cursor }) });
+    const { body } = await json(`${url}/api/v1/orders?${query}`, { headers });
+    for (const order of body.items) ids.add(order.id);
+    cursor = body.meta.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+/** The 1, 5 and 15 minute load averages, for the record next to a figure. */
+export const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');

@@ -17,15 +17,24 @@
 //                           directory (each pauses the API for seconds): compare them with
 //                           `npm run heap:compare -- <a> <b> [<c>]`
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { URLSearchParams } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { BENCH_METRICS_TOKEN, createOrderingShop, json, login, pin, startApi } from './lib.mjs';
+import {
+  BENCH_PASSWORD,
+  createOrderingShop,
+  json,
+  listAllOrders,
+  loadAverage,
+  login,
+  pin,
+  sampleMemory as sample,
+  startApi,
+} from './lib.mjs';
 
 const { values: options } = parseArgs({
   args: process.argv.slice(3),
@@ -45,7 +54,6 @@ const SAMPLE_SECONDS = Number(options.sample);
 const MAX_RSS_MB = options['max-rss'] === undefined ? undefined : Number(options['max-rss']);
 // The access JWT lives 15 minutes: the list's token is renewed well before that.
 const RELOGIN_MS = 10 * 60 * 1000;
-const MB = 1024 * 1024;
 
 if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
   console.error('soak needs MariaDB and Redis: eval "$(bash scripts/services.sh up)" && npm run migration:run first');
@@ -65,22 +73,6 @@ async function seed(url) {
   return { owner, items, apiKey };
 }
 
-/** VmRSS / VmHWM from /proc and the V8 heap gauges prom-client exports, in MB. */
-async function sample(pid, url) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kB = (field) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? NaN) / 1024;
-  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
-  const text = await res.text();
-  const gauge = (name) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN) / MB;
-  return {
-    rss: kB('VmRSS'),
-    peak: kB('VmHWM'),
-    heapUsed: gauge('nodejs_heap_size_used_bytes'),
-    heapTotal: gauge('nodejs_heap_size_total_bytes'),
-    external: gauge('nodejs_external_memory_bytes'),
-  };
-}
-
 /** SIGUSR2 makes the API write a snapshot (--heapsnapshot-signal); it is complete once the API answers again. */
 async function heapSnapshot(api, dir) {
   const before = readdirSync(dir).length;
@@ -90,23 +82,6 @@ async function heapSnapshot(api, dir) {
   return readdirSync(dir).toSorted().at(-1);
 }
 
-/** Every order id of the restaurant, newest first, through meta.nextCursor. */
-async function listAll(url, headers) {
-  const ids = new Set();
-  let cursor = null;
-  do {
-    const query = new URLSearchParams({ limit: '100', ...(cursor && { cursor }) });
-    const { body } = await json(`${url}/api/v1/orders?${query}`, { headers });
-    for (const order of body.items) ids.add(order.id);
-    cursor = body.meta.nextCursor;
-  } while (cursor);
-  return ids;
-}
-
-const loadAverage = () =>
-  loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ');
 const round = (n) => (Number.isFinite(n) ? Math.round(n) : 'n/a');
 const pad = (value, width) => String(value).padStart(width);
 
@@ -160,7 +135,7 @@ try {
   let listToken = owner.token;
   timers.push(
     setInterval(() => {
-      login(api.url, `${owner.slug}@bench.test`, 'bench-Owner-password-1').then(
+      login(api.url, `${owner.slug}@bench.test`, BENCH_PASSWORD).then(
         (session) => (listToken = session.token),
         (error) => console.error(`re-login failed: ${error.message}`),
       );
@@ -289,7 +264,7 @@ try {
 
   let missing = [];
   if (!apiExit) {
-    const listed = await listAll(api.url, { authorization: `Bearer ${listToken}` });
+    const listed = await listAllOrders(api.url, { authorization: `Bearer ${listToken}` });
     missing = placed.filter((id) => !listed.has(id));
     // Orders still in flight when the load stopped are listed but were never counted as answered.
     console.log(`orders answered 201: ${placed.length}; listed afterwards: ${listed.size}; missing: ${missing.length}`);
