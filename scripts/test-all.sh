@@ -5,6 +5,8 @@
 #   3. e2e tests on the embedded default (SQLite in process, no Redis)
 #   4. MariaDB + Redis provisioned by scripts/services.sh, migrations through the TypeORM CLI,
 #      then unit + e2e tests again on them, with the coverage gate (>= 80% of lines in libs/)
+#   5. the multi-instance proof on the same services (`npm run test:cluster`: three API
+#      processes and a worker from dist)
 # Services started here are stopped at the end unless KEEP_SERVICES=1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -40,4 +42,7 @@ step "migrations through the TypeORM CLI"
 npm run migration:run --silent
 
 step "unit + e2e tests on MariaDB + Redis, with coverage"
-"${JEST[@]}" --coverage --coverageThreshold='{"global":{"lines":80}}'
+"${JEST[@]}" --selectProjects unit e2e --coverage --coverageThreshold='{"global":{"lines":80}}'
+
+step "multi-instance proof: 3 API processes + 1 worker on the same MariaDB + Redis"
+"${JEST[@]}" --selectProjects cluster
