@@ -27,6 +27,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
+    {
+      // `npm run test:cluster`: several built API processes and a worker on one MariaDB + Redis.
+      ...common,
+      displayName: 'cluster',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/cluster/**/*.cluster-spec.ts'],
+      globalSetup: '<rootDir>/test/cluster/global-setup.ts',
+    },
   ],
   // A global option: jest ignores it inside a project. e2e tests wait on real
   // MariaDB/Redis on shared machines; unit tests finish long before it anyway.

@@ -5,7 +5,9 @@
 #   3. e2e tests on the embedded default (SQLite in process, no Redis)
 #   4. MariaDB + Redis provisioned by scripts/services.sh, migrations through the TypeORM CLI,
 #      then unit + e2e tests again on them, with the coverage gate (>= 80% of lines in libs/)
-#   5. the smoke load scenario (scripts/load/scenarios/smoke.json) on them: a built API under a short
+#   5. the multi-instance proof on the same services (`npm run test:cluster`: three API
+#      processes and a worker from dist)
+#   6. the smoke load scenario (scripts/load/scenarios/smoke.json) on them: a built API under a short
 #      realistic mix, failing on its thresholds
 # Services started here are stopped at the end unless KEEP_SERVICES=1.
 set -euo pipefail
@@ -42,7 +44,10 @@ step "migrations through the TypeORM CLI"
 npm run migration:run --silent
 
 step "unit + e2e tests on MariaDB + Redis, with coverage"
-"${JEST[@]}" --coverage --coverageThreshold='{"global":{"lines":80}}'
+"${JEST[@]}" --selectProjects unit e2e --coverage --coverageThreshold='{"global":{"lines":80}}'
+
+step "multi-instance proof: 3 API processes + 1 worker on the same MariaDB + Redis"
+"${JEST[@]}" --selectProjects cluster
 
 step "smoke load scenario on MariaDB + Redis (npm run load -- smoke)"
 node scripts/load/run.mjs smoke

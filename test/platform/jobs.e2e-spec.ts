@@ -5,6 +5,7 @@ import { BullMqJobQueue, InProcessJobQueue, JobQueue, type JobStatus } from '@co
 import { seedRestaurant } from '../factories/restaurant.factory';
 import { describeFull } from '../support/env';
 import { eventually, spawnApp, type RunningProcess } from '../support/processes';
+import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApi, type TestApi } from '../support/test-app';
 
 const DAY = 24 * 3600 * 1000;
@@ -105,6 +106,27 @@ describe('background jobs: the purge-expired maintenance job through each driver
       const ready = await fetch(`${worker.url}/health/ready`);
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ details: { database: { status: 'up' }, redis: { status: 'up' } } });
+    });
+
+    it('a queue whose start-up check timed out is opened again: enqueueing works once Redis answers, without a restart', async () => {
+      const redis = new URL(process.env.REDIS_URL ?? '');
+      const proxy = new TcpProxy(redis.hostname, Number(redis.port));
+      await proxy.start();
+      proxy.hold();
+      // Its own prefix: the worker above never takes these jobs.
+      const queue = new BullMqJobQueue({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: `stall-${randomUUID()}` });
+      try {
+        // BullMQ's version check on the new queue gets no answer within the 1 s command timeout.
+        await expect(queue.enqueue('maintenance.purge-expired', {})).rejects.toMatchObject({
+          code: 'SERVICE_UNAVAILABLE',
+        });
+        proxy.release();
+        const { id } = await eventually(() => queue.enqueue('maintenance.purge-expired', {}));
+        expect(await queue.getJob(id)).toMatchObject({ id, state: 'waiting' });
+      } finally {
+        await queue.onApplicationShutdown();
+        await proxy.cut();
+      }
     });
 
     it('exits 0 on SIGTERM after closing its workers', async () => {

@@ -3,11 +3,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 /**
  * A TCP proxy in front of a real server (MariaDB, Redis). `cut()` makes the
  * dependency disappear for the app exactly as a stopped server does (refused
- * connections, dropped sockets) without stopping the server other suites share.
+ * connections, dropped sockets) without stopping the server other suites share;
+ * `hold()` makes it stop answering while connections stay open (a stalled server).
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly clients = new Set<Socket>();
+  private held = false;
   port = 0;
 
   constructor(
@@ -26,7 +29,10 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
+      this.clients.add(client);
+      client.on('close', () => this.clients.delete(client));
       client.pipe(upstream).pipe(client);
+      if (this.held) client.pause();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -43,6 +49,18 @@ export class TcpProxy {
     this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Accepts connections but passes nothing on to the server (held bytes stay queued) until {@link release}. */
+  hold(): void {
+    this.held = true;
+    for (const client of this.clients) client.pause();
+  }
+
+  /** Passes on what was held, and everything after it. */
+  release(): void {
+    this.held = false;
+    for (const client of this.clients) client.resume();
   }
 
   /** Serves again on the same port. */

@@ -33,38 +33,42 @@ export function bullJobOptions(
 
 const KNOWN_STATES = new Set<string>(['waiting', 'active', 'delayed', 'completed', 'failed']);
 
-/** Full mode: one BullMQ queue per queue name; `apps/worker` processes them. */
+/**
+ * Full mode: one BullMQ queue per queue name; `apps/worker` processes them.
+ *
+ * BullMQ checks the server once per queue object (an `INFO` for its version)
+ * and keeps that check's promise for the object's life: if it fails — a 1 s
+ * command timeout while a loaded machine boots several processes is enough —
+ * every later call on that queue fails with the same error, though Redis is
+ * fine and readiness says so. A queue whose check failed is therefore replaced
+ * by a new one the next time it is used.
+ */
 @Injectable()
 export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly connection;
+  private readonly prefix: string;
   private readonly queues: Record<QueueName, Queue>;
+  /** Queues whose start-up check failed: unusable for good, replaced on next use. */
+  private readonly broken = new WeakSet<Queue>();
+  private closing = false;
 
   constructor(@Inject(redisConfig.KEY) config: RedisConfig) {
     super();
     if (!config.url) throw new Error('BullMqJobQueue needs REDIS_URL');
     this.connection = createRedisClient(config.url, PRODUCER_OPTIONS);
-    const prefix = `${config.keyPrefix}:bull`;
-    this.queues = Object.fromEntries(
-      QUEUES.map((name) => [
-        name,
-        new Queue(name, {
-          connection: this.connection,
-          prefix,
-          skipWaitingForReady: true,
-          // BullMQ would check the server's version once, with INFO on this 1 s
-          // fail-fast connection, and keep that first answer: one INFO timed out
-          // (Redis away at boot, or a busy event loop) left the queue refusing
-          // every later command until a restart. The worker's own connections
-          // still check the version.
-          skipVersionCheck: true,
-        }),
-      ]),
-    ) as Record<QueueName, Queue>;
-    for (const queue of Object.values(this.queues)) queue.on('error', (error) => this.onQueueError(error));
+    this.prefix = `${config.keyPrefix}:bull`;
+    this.queues = Object.fromEntries(QUEUES.map((name) => [name, this.open(name)])) as Record<QueueName, Queue>;
   }
 
   private readonly logger = new Logger(BullMqJobQueue.name);
   private lastErrorLog = 0;
+
+  private open(name: QueueName): Queue {
+    const queue = new Queue(name, { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true });
+    queue.on('error', (error) => this.onQueueError(error));
+    queue.waitUntilReady().catch(() => this.broken.add(queue));
+    return queue;
+  }
 
   private onQueueError(error: Error): void {
     // Connection trouble repeats every retry; once per 10 s says enough.
@@ -73,8 +77,20 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     this.logger.warn({ err: error }, 'Job queue connection error');
   }
 
+  /** The queue object of `name` (for the worker's schedulers, metrics and the methods here); see the class comment. */
+  queue(name: QueueName): Queue {
+    const queue = this.queues[name];
+    if (this.closing || !this.broken.has(queue)) return queue;
+    this.logger.warn({ queue: name }, 'Job queue failed its start-up check; opening it again');
+    const fresh = this.open(name);
+    this.queues[name] = fresh;
+    // The connection is shared, so closing the old object only drops its listeners.
+    void queue.close().catch(() => undefined);
+    return fresh;
+  }
+
   async enqueue<N extends JobName>(name: N, payload: unknown, options: EnqueueOptions = {}): Promise<{ id: string }> {
-    const queue = this.queues[JOB_QUEUE[name]];
+    const queue = this.queue(JOB_QUEUE[name]);
     const jobId = options.jobId ?? randomUUID();
     try {
       await queue.add(name, payload, {
@@ -90,7 +106,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   }
 
   async getJob(id: string): Promise<JobStatus | null> {
-    for (const queue of Object.values(this.queues)) {
+    for (const queue of QUEUES.map((name) => this.queue(name))) {
       // State first, then the job hash: a job finishes (return value and state in
       // one Lua script) between two reads, and read the other way round a job
       // could show as completed without its result.
@@ -113,7 +129,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   async depth(): Promise<Record<QueueName, number>> {
     const entries = await Promise.all(
       QUEUES.map(async (name) => {
-        const counts = await this.queues[name].getJobCounts('waiting', 'delayed', 'prioritized');
+        const counts = await this.queue(name).getJobCounts('waiting', 'delayed', 'prioritized');
         return [name, Object.values(counts).reduce((sum, n) => sum + n, 0)] as const;
       }),
     );
@@ -126,7 +142,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     // lies within the first offset + limit of every queue.
     const perQueue = await Promise.all(
       names.map(async (name) => {
-        const queue = this.queues[name];
+        const queue = this.queue(name);
         const [jobs, count] = await Promise.all([
           queue.getFailed(0, query.offset + query.limit - 1),
           queue.getFailedCount(),
@@ -156,12 +172,8 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
     };
   }
 
-  /** For the worker: the queue objects, to attach schedulers. */
-  queue(name: QueueName): Queue {
-    return this.queues[name];
-  }
-
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled(Object.values(this.queues).map((queue) => queue.close()));
     await this.connection.quit().catch(() => this.connection.disconnect());
   }
