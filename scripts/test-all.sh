@@ -5,6 +5,7 @@
 #   3. e2e tests on the embedded default (SQLite in process, no Redis)
 #   4. MariaDB + Redis provisioned by scripts/services.sh, migrations through the TypeORM CLI,
 #      then unit + e2e tests again on them, with the coverage gate (>= 80% of lines in libs/)
+#   5. a second MariaDB replicating the first (SERVICES_REPLICA=1), and the read-replica suite on it
 # Services started here are stopped at the end unless KEEP_SERVICES=1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,9 +25,11 @@ step "unit tests"
 "${JEST[@]}" --selectProjects unit
 
 step "e2e tests on the embedded default (SQLite, no Redis)"
-env -u DATABASE_URL -u DB_HOST -u REDIS_URL "${JEST[@]}" --selectProjects e2e
+env -u DATABASE_URL -u DB_HOST -u REDIS_URL -u DB_READ_HOSTS "${JEST[@]}" --selectProjects e2e
 
 step "provisioning MariaDB + Redis"
+# The main pass runs without replicas, whatever the calling shell has exported.
+unset DB_READ_HOSTS MARIADB_REPLICA_SOCKET
 # Assigned first: a failing `up` must stop the run, not leave it on the embedded default.
 exports="$(bash scripts/services.sh up)"
 eval "$exports"
@@ -41,3 +44,13 @@ npm run migration:run --silent
 
 step "unit + e2e tests on MariaDB + Redis, with coverage"
 "${JEST[@]}" --coverage --coverageThreshold='{"global":{"lines":80}}'
+
+step "read replicas: a MariaDB replica of the first one, and the suite about them"
+# Skipped in the pass above (no DB_READ_HOSTS); here every other suite has already run.
+replica_exports="$(SERVICES_REPLICA=1 bash scripts/services.sh up)"
+eval "$replica_exports"
+if [ -z "${DB_READ_HOSTS:-}" ]; then
+  echo "scripts/services.sh did not provide DB_READ_HOSTS" >&2
+  exit 1
+fi
+"${JEST[@]}" --selectProjects e2e -- test/platform/read-replicas.e2e-spec.ts
