@@ -9,6 +9,13 @@
 #   bash scripts/services.sh down             # stop what this script started, nothing else
 #
 # Ports: SERVICES_DB_PORT (default 33306), SERVICES_REDIS_PORT (default 36379).
+#
+# Optional read replica: `SERVICES_REPLICA=1 bash scripts/services.sh up` also runs a
+# second MariaDB (port SERVICES_REPLICA_PORT, default the primary's + 1) that
+# replicates the first one (binary log, GTID), and prints DB_READ_HOSTS. The
+# primary then writes a binary log (it is restarted once if it ran without one);
+# the replica is copied afresh from the primary each time it starts. Without
+# SERVICES_REPLICA nothing of this runs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +29,13 @@ DB_NAME="${SERVICES_DB_NAME:-coffee}"
 DB_USER="coffee"
 DB_PASS="coffee-local-only"
 SOCKET="$STATE/mariadb/mariadb.sock"
+WANT_REPLICA="${SERVICES_REPLICA:-0}"
+REPLICA_DIR="$STATE/replica"
+REPLICA_SOCKET="$REPLICA_DIR/mariadb.sock"
+REPLICA_PORT="${SERVICES_REPLICA_PORT:-}"
+[ -f "$REPLICA_DIR/port" ] && REPLICA_PORT="$(cat "$REPLICA_DIR/port")"
+REPL_USER="coffee_repl"
+REPL_PASS="coffee-repl-local-only"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
@@ -72,12 +86,25 @@ free_port() {
 }
 
 mysql_client() { "$(find_bin mariadb mysql)" --protocol=socket -S "$SOCKET" -uroot "$@"; }
+replica_client() { "$(find_bin mariadb mysql)" --protocol=socket -S "$REPLICA_SOCKET" -uroot "$@"; }
+
+# The primary writes a binary log while a replica is wanted or running, never otherwise.
+binlog_wanted() { [ "$WANT_REPLICA" = "1" ] || pid_alive "$REPLICA_DIR/mariadbd.pid"; }
 
 start_mariadb() {
   local dir="$STATE/mariadb"
+  local binlog=()
+  if binlog_wanted; then
+    mkdir -p "$dir/binlog"
+    binlog=(--server-id=1 --log-bin="$dir/binlog/mariadb-bin" --binlog-format=ROW --binlog-expire-logs-seconds=86400)
+  fi
   if pid_alive "$dir/mariadbd.pid" && mysql_client -e 'SELECT 1' >/dev/null 2>&1; then
-    log "MariaDB already running on 127.0.0.1:$DB_PORT"
-    return 0
+    if [ ${#binlog[@]} -eq 0 ] || [ "$(mysql_client -N -e 'SELECT @@log_bin')" = "1" ]; then
+      log "MariaDB already running on 127.0.0.1:$DB_PORT"
+      return 0
+    fi
+    log "restarting MariaDB with a binary log, for the replica"
+    stop_pidfile "$dir/mariadbd.pid" MariaDB
   fi
   mkdir -p "$dir/data" "$dir/tmp"
   DB_PORT="$(free_port "$DB_PORT")"
@@ -94,7 +121,7 @@ start_mariadb() {
     --tmpdir="$dir/tmp" --log-error="$dir/error.log" --skip-name-resolve \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
-    >/dev/null 2>&1 &
+    ${binlog[@]+"${binlog[@]}"} >/dev/null 2>&1 &
   for _ in $(seq 1 100); do
     mysql_client -e 'SELECT 1' >/dev/null 2>&1 && break
     sleep 0.2
@@ -102,8 +129,9 @@ start_mariadb() {
   mysql_client -e 'SELECT 1' >/dev/null 2>&1 || { tail -20 "$dir/error.log" >&2; exit 1; }
 }
 
+# The database and the application's user, on the server `$1` (a client function) reaches.
 provision_database() {
-  mysql_client <<SQL
+  "${1:-mysql_client}" <<SQL
 CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';
 CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
@@ -113,6 +141,68 @@ GRANT ALL PRIVILEGES ON \`${DB_NAME}_%\`.* TO '$DB_USER'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`${DB_NAME}_%\`.* TO '$DB_USER'@'localhost';
 FLUSH PRIVILEGES;
 SQL
+}
+
+# A second MariaDB (server id 2, read-only for the application) replicating the primary by GTID,
+# seeded from a consistent dump of the primary's databases taken with its binary log position.
+start_replica() {
+  local dir="$REPLICA_DIR"
+  if pid_alive "$dir/mariadbd.pid" && replica_client -e 'SELECT 1' >/dev/null 2>&1; then
+    log "MariaDB replica already running on 127.0.0.1:$REPLICA_PORT"
+    return 0
+  fi
+  stop_pidfile "$dir/mariadbd.pid" "MariaDB replica"
+  rm -rf "$dir"
+  mkdir -p "$dir/data" "$dir/tmp" "$dir/relay"
+  REPLICA_PORT="$(free_port "${SERVICES_REPLICA_PORT:-$((DB_PORT + 1))}")"
+  echo "$REPLICA_PORT" >"$dir/port"
+  log "initialising the replica's data directory"
+  "$(find_bin mariadb-install-db mysql_install_db)" --datadir="$dir/data" --user="$(id -un)" \
+    --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 \
+    || { cat "$dir/install.log" >&2; exit 1; }
+  log "starting the MariaDB replica on 127.0.0.1:$REPLICA_PORT"
+  "$(find_bin mariadbd mysqld)" --no-defaults --datadir="$dir/data" --socket="$REPLICA_SOCKET" \
+    --pid-file="$dir/mariadbd.pid" --port="$REPLICA_PORT" --bind-address=127.0.0.1 --user="$(id -un)" \
+    --tmpdir="$dir/tmp" --log-error="$dir/error.log" --skip-name-resolve \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
+    --server-id=2 --read-only --skip-slave-start --relay-log="$dir/relay/relay-bin" \
+    >/dev/null 2>&1 &
+  for _ in $(seq 1 100); do
+    replica_client -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  replica_client -e 'SELECT 1' >/dev/null 2>&1 || { tail -20 "$dir/error.log" >&2; exit 1; }
+
+  provision_database replica_client
+  mysql_client <<SQL
+CREATE USER IF NOT EXISTS '$REPL_USER'@'127.0.0.1' IDENTIFIED BY '$REPL_PASS';
+GRANT REPLICATION SLAVE ON *.* TO '$REPL_USER'@'127.0.0.1';
+SQL
+  local databases
+  databases="$(mysql_client -N -e "SELECT schema_name FROM information_schema.schemata
+    WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')")"
+  log "copying $(echo "$databases" | wc -w) database(s) to the replica"
+  # --master-data with --gtid sets the replica's gtid_slave_pos to the dump's position.
+  # shellcheck disable=SC2086 # one word per database
+  "$(find_bin mariadb-dump mysqldump)" --protocol=socket -S "$SOCKET" -uroot --single-transaction \
+    --master-data=1 --gtid --routines --triggers --databases $databases | replica_client
+  replica_client <<SQL
+CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$DB_PORT, MASTER_USER='$REPL_USER',
+  MASTER_PASSWORD='$REPL_PASS', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1;
+START SLAVE;
+SQL
+  local status=""
+  for _ in $(seq 1 100); do
+    status="$(replica_client -e 'SHOW SLAVE STATUS\G')"
+    if grep -q 'Slave_IO_Running: Yes' <<<"$status" && grep -q 'Slave_SQL_Running: Yes' <<<"$status"; then
+      log "replica replicating from 127.0.0.1:$DB_PORT"
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "$status" >&2
+  exit 1
 }
 
 start_redis() {
@@ -149,6 +239,12 @@ export REDIS_URL='redis://127.0.0.1:$REDIS_PORT'
 export DB_MIGRATE_ON_START='true'
 export MARIADB_SOCKET='$SOCKET'
 EOT
+  if [ "$WANT_REPLICA" = "1" ]; then
+    cat <<EOT
+export DB_READ_HOSTS='127.0.0.1:$REPLICA_PORT'
+export MARIADB_REPLICA_SOCKET='$REPLICA_SOCKET'
+EOT
+  fi
 }
 
 stop_pidfile() {
@@ -168,15 +264,18 @@ case "${1:-}" in
     install_packages
     start_mariadb
     provision_database
+    if [ "$WANT_REPLICA" = "1" ]; then start_replica; fi
     start_redis
     print_exports
     ;;
   down)
+    stop_pidfile "$REPLICA_DIR/mariadbd.pid" "MariaDB replica"
     stop_pidfile "$STATE/mariadb/mariadbd.pid" MariaDB
     stop_pidfile "$STATE/redis/redis.pid" Redis
     ;;
   status)
     if pid_alive "$STATE/mariadb/mariadbd.pid"; then log "MariaDB: running on 127.0.0.1:$DB_PORT"; else log "MariaDB: stopped"; fi
+    if pid_alive "$REPLICA_DIR/mariadbd.pid"; then log "MariaDB replica: running on 127.0.0.1:$REPLICA_PORT"; fi
     if pid_alive "$STATE/redis/redis.pid"; then log "Redis: running on 127.0.0.1:$REDIS_PORT"; else log "Redis: stopped"; fi
     ;;
   *)

@@ -9,6 +9,7 @@
 #      processes and a worker from dist)
 #   6. the smoke load scenario (scripts/load/scenarios/smoke.json) on them: a built API under a short
 #      realistic mix, failing on its thresholds
+#   7. a second MariaDB replicating the first (SERVICES_REPLICA=1), and the read-replica suite on it
 # Services started here are stopped at the end unless KEEP_SERVICES=1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,9 +29,11 @@ step "unit tests"
 "${JEST[@]}" --selectProjects unit
 
 step "e2e tests on the embedded default (SQLite, no Redis)"
-env -u DATABASE_URL -u DB_HOST -u REDIS_URL "${JEST[@]}" --selectProjects e2e
+env -u DATABASE_URL -u DB_HOST -u REDIS_URL -u DB_READ_HOSTS "${JEST[@]}" --selectProjects e2e
 
 step "provisioning MariaDB + Redis"
+# The main pass runs without replicas, whatever the calling shell has exported.
+unset DB_READ_HOSTS MARIADB_REPLICA_SOCKET
 # Assigned first: a failing `up` must stop the run, not leave it on the embedded default.
 exports="$(bash scripts/services.sh up)"
 eval "$exports"
@@ -51,3 +54,13 @@ step "multi-instance proof: 3 API processes + 1 worker on the same MariaDB + Red
 
 step "smoke load scenario on MariaDB + Redis (npm run load -- smoke)"
 node scripts/load/run.mjs smoke
+
+step "read replicas: a MariaDB replica of the first one, and the suite about them"
+# Skipped in the pass above (no DB_READ_HOSTS); here every other suite has already run.
+replica_exports="$(SERVICES_REPLICA=1 bash scripts/services.sh up)"
+eval "$replica_exports"
+if [ -z "${DB_READ_HOSTS:-}" ]; then
+  echo "scripts/services.sh did not provide DB_READ_HOSTS" >&2
+  exit 1
+fi
+"${JEST[@]}" --selectProjects e2e -- test/platform/read-replicas.e2e-spec.ts

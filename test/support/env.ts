@@ -13,6 +13,14 @@ export const FULL_MODE = Boolean(process.env.DATABASE_URL);
 export const describeFull = FULL_MODE ? describe : describe.skip;
 export const itFull = FULL_MODE ? it : it.skip;
 
+/**
+ * Full mode with a real MariaDB replica (`SERVICES_REPLICA=1 bash scripts/services.sh up`
+ * exports DB_READ_HOSTS and MARIADB_REPLICA_SOCKET). Suites about read replicas are
+ * skipped without one; `npm run test:all` runs them in a step of their own.
+ */
+export const REPLICA_MODE = FULL_MODE && Boolean(process.env.DB_READ_HOSTS && process.env.MARIADB_REPLICA_SOCKET);
+export const describeReplica = REPLICA_MODE ? describe : describe.skip;
+
 /** The platform admin every test app creates at start (once per database). */
 export const SYSADMIN = { email: 'sysadmin@coffee-admin.test', password: 'sysadmin-e2e-Password-1' };
 

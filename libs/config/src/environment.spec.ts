@@ -166,6 +166,39 @@ describe('configuration namespaces', () => {
     });
   });
 
+  it('reads DB_READ_HOSTS as replicas of the primary, with its port unless one is given', () => {
+    const db = databaseConfigFrom(
+      validateEnvironment({
+        DATABASE_URL: 'mariadb://u:p@db.internal:3307/shop',
+        DB_READ_HOSTS: ' replica-1.internal , 10.0.0.7:3310,[fd00::7]:3311,',
+        DB_READ_WAIT_MS: '250',
+      }),
+    );
+    expect(db.readReplicas).toEqual([
+      { host: 'replica-1.internal', port: 3307 },
+      { host: '10.0.0.7', port: 3310 },
+      { host: 'fd00::7', port: 3311 },
+    ]);
+    expect(db.replicaWaitMs).toBe(250);
+    expect(databaseConfigFrom(validateEnvironment({ DB_HOST: 'db' })).readReplicas).toEqual([]);
+  });
+
+  it('refuses DB_READ_HOSTS without a primary server, or with an entry that is not host[:port]', () => {
+    expect(problemsOf({ DB_READ_HOSTS: 'replica' })).toEqual([
+      expect.stringContaining('DB_READ_HOSTS needs a MySQL/MariaDB primary'),
+    ]);
+    expect(problemsOf({ DB_HOST: 'db', DB_READ_HOSTS: 'replica:99999' })).toEqual([
+      expect.stringContaining('"replica:99999" is not host[:port]'),
+    ]);
+    expect(problemsOf({ DB_HOST: 'db', DB_READ_HOSTS: 'mysql://u:p@replica/db' })).toEqual([
+      expect.stringContaining('DB_READ_HOSTS must be a comma list of host[:port]'),
+    ]);
+    expect(problemsOf({ DB_HOST: 'db', DB_READ_HOSTS: ' , ' })).toEqual(['DB_READ_HOSTS lists no host']);
+    expect(problemsOf({ DB_HOST: 'db', DB_READ_WAIT_MS: '20000' })).toEqual([
+      expect.stringContaining('DB_READ_WAIT_MS'),
+    ]);
+  });
+
   it('lets an embedded deployment opt out of migrating at start', () => {
     expect(databaseConfigFrom(validateEnvironment({ DB_MIGRATE_ON_START: 'false' })).migrateOnStart).toBe(false);
   });

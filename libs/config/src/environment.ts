@@ -52,6 +52,38 @@ function trustProxyProblem(value: string): string | null {
     : `TRUST_PROXY must be false, true, a hop count or addresses/CIDRs (not ${bad.map((b) => JSON.stringify(b)).join(', ')})`;
 }
 
+const HOST_ENTRY = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/;
+
+export interface HostAndPort {
+  host: string;
+  port: number;
+}
+
+/** The `host[:port]` entries of a comma list (`[v6-address]:port` for IPv6); throws naming a bad entry. */
+export function parseHostList(value: string, defaultPort: number): HostAndPort[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry) => {
+      const match = HOST_ENTRY.exec(entry);
+      const port = match?.[3] === undefined ? defaultPort : Number(match[3]);
+      if (!match || port < 1 || port > 65535) throw new Error(`"${entry}" is not host[:port]`);
+      return { host: match[1] ?? match[2] ?? '', port };
+    });
+}
+
+function readHostsProblem(env: EnvironmentVariables): string | null {
+  if (env.DB_READ_HOSTS === undefined) return null;
+  if (!env.DATABASE_URL && !env.DB_HOST)
+    return 'DB_READ_HOSTS needs a MySQL/MariaDB primary (DATABASE_URL or DB_HOST); the embedded database has no replicas';
+  try {
+    return parseHostList(env.DB_READ_HOSTS, env.DB_PORT).length > 0 ? null : 'DB_READ_HOSTS lists no host';
+  } catch (error) {
+    return `DB_READ_HOSTS must be a comma list of host[:port]: ${(error as Error).message}`;
+  }
+}
+
 /** Variables that may also be given as `<NAME>_FILE` (a path), for Kubernetes and Docker secrets. */
 export const FILE_BACKED_VARIABLES = [
   'DATABASE_URL',
@@ -176,6 +208,22 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(100)
   DB_CONNECT_TIMEOUT_MS = 2000;
+
+  /**
+   * Read replicas of the MySQL/MariaDB primary: a comma list of `host[:port]`
+   * (the primary's port when omitted), reached with the primary's user,
+   * password and database. Unset: every read goes to the primary.
+   */
+  @IsString()
+  @IsOptional()
+  DB_READ_HOSTS?: string;
+
+  /** How long a replica read waits for the replica to catch up with the primary before reading the primary instead. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  DB_READ_WAIT_MS = 100;
 
   @IsBooleanString()
   @IsOptional()
@@ -335,6 +383,8 @@ export function validateEnvironment(raw: RawEnv): EnvironmentVariables {
   }
   const trustProxy = trustProxyProblem(env.TRUST_PROXY);
   if (trustProxy) problems.push(trustProxy);
+  const readHosts = problems.length === 0 ? readHostsProblem(env) : null;
+  if (readHosts) problems.push(readHosts);
   // `true` believes any X-Forwarded-For, so every client could pick its own IP (and per-IP limits):
   // acceptable only on a developer's machine.
   if (env.TRUST_PROXY.trim() === 'true' && env.NODE_ENV !== 'development')

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { isProductionLike, validateEnvironment, type EnvironmentVariables } from './environment';
+import {
+  isProductionLike,
+  parseHostList,
+  validateEnvironment,
+  type EnvironmentVariables,
+  type HostAndPort,
+} from './environment';
 
 /**
  * Loads `./.env` into the environment if the file exists (variables already
@@ -129,6 +135,10 @@ export function databaseConfigFrom(env: EnvironmentVariables) {
     },
     poolSize: env.DB_POOL_SIZE,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    /** Read replicas of the primary (same credentials and database); empty: every read on the primary. */
+    readReplicas: mysql && env.DB_READ_HOSTS ? parseHostList(env.DB_READ_HOSTS, mysql.port) : ([] as HostAndPort[]),
+    /** How long a replica read waits for the replica to reach the primary's position. */
+    replicaWaitMs: env.DB_READ_WAIT_MS,
     // The embedded database has nobody else to migrate it.
     migrateOnStart: mysql ? env.DB_MIGRATE_ON_START === 'true' : env.DB_MIGRATE_ON_START !== 'false',
     logging: env.DB_LOGGING === 'true',

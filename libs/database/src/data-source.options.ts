@@ -19,6 +19,31 @@ export function isEmbedded(dataSource: DataSource): boolean {
 }
 
 /**
+ * TypeORM's replication setup (a mysql2 pool cluster: one pool for the primary,
+ * one per replica). Everything runs on the primary unless code asks for a
+ * replica explicitly through `ReadReplica`: `defaultMode: 'master'`
+ * keeps TypeORM from sending plain `find`s and query builders to replicas,
+ * which it does by default. The cluster never takes a node offline by itself
+ * (its default would drop the primary for good after five failed connects)
+ * nor retries a failed connect in a loop: a failed replica connect comes back
+ * at once and ReadReplica reads the primary instead.
+ */
+function replicationOf(
+  primary: { host: string; port: number; username: string; password: string; database: string },
+  replicas: { host: string; port: number }[],
+) {
+  return {
+    master: primary,
+    slaves: replicas.map(({ host, port }) => ({ ...primary, host, port })),
+    defaultMode: 'master' as const,
+    canRetry: false,
+    removeNodeErrorCount: Number.MAX_SAFE_INTEGER,
+    restoreNodeTimeout: 0,
+    selector: 'RR' as const,
+  };
+}
+
+/**
  * The one DataSource factory for both run modes: MySQL/MariaDB with a pool when
  * a server is configured, else SQLite inside the process (`node:sqlite`, no
  * addon to compile) in a file under `./data/` (docs/adr/0001-embedded-database-engine.md).
@@ -38,14 +63,17 @@ export function buildDataSourceOptions(config: DatabaseConfig, entities: EntityL
     maxQueryExecutionTime: 1000,
   };
   if (config.mysql) {
-    return {
-      ...common,
-      type: config.mysql.type,
+    const primary = {
       host: config.mysql.host,
       port: config.mysql.port,
       username: config.mysql.username,
       password: config.mysql.password,
       database: config.mysql.database,
+    };
+    return {
+      ...common,
+      type: config.mysql.type,
+      ...(config.readReplicas.length > 0 ? { replication: replicationOf(primary, config.readReplicas) } : primary),
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
       poolSize: config.poolSize,

@@ -6,6 +6,7 @@ import { EmbeddedBackups } from './embedded/backups';
 import { EmbeddedDatabaseRefusedError } from './embedded/database-file';
 import { EmbeddedStorageState } from './embedded/storage-state';
 import { initializeDataSource, MigrationsFailedError } from './migrations-runner';
+import { ReadReplica } from './read-replica';
 import { TransactionRunner } from './transactions';
 
 /** The database connection for both apps; features add entities with `TypeOrmModule.forFeature`. */
@@ -30,7 +31,7 @@ import { TransactionRunner } from './transactions';
       dataSourceFactory: (options) => initializeDataSource(options!),
     }),
   ],
-  providers: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner],
-  exports: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner],
+  providers: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner, ReadReplica],
+  exports: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner, ReadReplica],
 })
 export class DatabaseModule {}

@@ -8,6 +8,7 @@ export * from './migrations';
 export * from './migrations-runner';
 export * from './migrations/columns';
 export * from './naming.strategy';
+export * from './read-replica';
 export * from './transactions';
 export * from './typeorm-logger';
 export * from './soft-delete';

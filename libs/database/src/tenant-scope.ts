@@ -16,11 +16,13 @@ declare const tenantScopeBrand: unique symbol;
  * Transactions: a use case opens one and passes `withManager(scope, manager)`
  * down, so the manager always travels inside the scope (never as a separate
  * argument). Methods that must run inside a transaction take a
- * {@link TransactionScope}.
+ * {@link TransactionScope}. A read routed to a replica (`ReadReplica.readIn`)
+ * travels the same way, in a scope made by {@link withReadManager}, which
+ * write methods (they take a TransactionScope) do not accept.
  */
 export interface TenantScope {
   readonly restaurantId: string;
-  /** The transaction's manager; absent outside a transaction. */
+  /** The manager to run on: a transaction's, or a read replica's connection; absent: the primary, no transaction. */
   readonly manager?: EntityManager;
   readonly [tenantScopeBrand]: true;
 }
@@ -43,7 +45,12 @@ export function withManager(scope: TenantScope, manager: EntityManager): Transac
   return { restaurantId: scope.restaurantId, manager } as TransactionScope;
 }
 
-/** The repository for `entity` in the scope's transaction, or `fallback` outside one. */
+/** The same restaurant, read through `manager` (a replica connection's): for reads only. */
+export function withReadManager(scope: TenantScope, manager: EntityManager): TenantScope {
+  return { restaurantId: scope.restaurantId, manager } as TenantScope;
+}
+
+/** The repository for `entity` on the scope's manager (its transaction or replica connection), else `fallback`. */
 export function repositoryIn<T extends ObjectLiteral>(
   scope: TenantScope,
   entity: EntityTarget<T>,

@@ -86,9 +86,14 @@ export class DependencyMetrics implements OnModuleInit {
     );
   }
 
+  /** The primary's pool: TypeORM's only pool, or the primary's node of its pool cluster when DB_READ_HOSTS is set. */
   private pool(): Mysql2PoolInternals | undefined {
     if (!this.dataSource.isInitialized) return undefined;
     // mysql2 exposes no public pool statistics; these fields are stable across mysql2 3.x.
-    return (this.dataSource.driver as unknown as { pool?: Mysql2PoolInternals }).pool;
+    const driver = this.dataSource.driver as unknown as {
+      pool?: Mysql2PoolInternals;
+      poolCluster?: { _nodes?: Record<string, { pool?: Mysql2PoolInternals } | undefined> };
+    };
+    return driver.pool ?? driver.poolCluster?._nodes?.MASTER?.pool;
   }
 }

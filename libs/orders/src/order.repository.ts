@@ -206,7 +206,8 @@ export class OrderRepository {
     direction: OrderDirection = 'DESC',
   ): Promise<OrderEntity[]> {
     const { restaurantId } = scope;
-    const query = this.orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
+    const orders = repositoryIn(scope, OrderEntity, this.orders);
+    const query = orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
     this.applyFilters(query, filters);
     if (after) {
       const beyond = direction === 'DESC' ? '<' : '>';
@@ -217,16 +218,20 @@ export class OrderRepository {
     query.orderBy('o.created_at', direction).addOrderBy('o.id', direction).limit(limit);
     if (!after && offset > 0) query.offset(offset);
     // A status filter has its own index, (restaurant_id, status, created_at): no hint then.
-    if (!after || filters.statuses?.length || !isMysql(this.orders.manager)) return query.getMany();
+    if (!after || filters.statuses?.length || !isMysql(orders.manager)) return query.getMany();
 
-    const ids = await this.idsForcing(query.select('o.id', 'id'), CREATED_INDEX);
+    const ids = await this.idsForcing(orders, query.select('o.id', 'id'), CREATED_INDEX);
     if (ids.length === 0) return [];
-    const rows = await this.orders.findBy({ restaurantId, id: In(ids) });
+    const rows = await orders.findBy({ restaurantId, id: In(ids) });
     const position = new Map(ids.map((id, index) => [id, index]));
     return rows.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
   }
 
-  private async idsForcing(query: SelectQueryBuilder<OrderEntity>, index: string): Promise<string[]> {
+  private async idsForcing(
+    orders: Repository<OrderEntity>,
+    query: SelectQueryBuilder<OrderEntity>,
+    index: string,
+  ): Promise<string[]> {
     const [sql, parameters] = query.getQueryAndParameters();
     const from = 'FROM `orders` `o`';
     if (!sql.includes(from)) {
@@ -236,7 +241,7 @@ export class OrderRepository {
       return (await query.getRawMany<{ id: string }>()).map((row) => row.id);
     }
     this.indexHints.inc({ outcome: 'forced' });
-    const rows: { id: string }[] = await this.orders.query(
+    const rows: { id: string }[] = await orders.query(
       sql.replace(from, `${from} FORCE INDEX (\`${index}\`)`),
       parameters,
     );
@@ -253,8 +258,9 @@ export class OrderRepository {
    */
   async count(scope: TenantScope, filters: OrderFilters): Promise<number> {
     const { restaurantId } = scope;
+    const orders = repositoryIn(scope, OrderEntity, this.orders);
     if (!hasFilters(filters)) {
-      const row = await this.orders.manager
+      const row = await orders.manager
         .getRepository(OrderCounterEntity)
         .createQueryBuilder('c')
         .select('COALESCE(SUM(c.last_number), 0)', 'total')
@@ -262,7 +268,7 @@ export class OrderRepository {
         .getRawOne<{ total: number | string }>();
       return Number(row?.total ?? 0);
     }
-    const query = this.orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
+    const query = orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
     this.applyFilters(query, filters);
     return query.getCount();
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, parseSort, type FieldError, type Page, type SortSpec } from '@coffee/common';
+import { ReadReplica, type TenantScope } from '@coffee/database';
 import { scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import { OPEN_STATUSES, type OrderStatus } from './domain/order-status';
 import type { ListOrdersQueryDto, OrderResponse } from './dto/order.dto';
@@ -46,13 +47,30 @@ function decodeCursor(cursor: string, direction: OrderDirection): OrderCursor {
 /** Reading orders: lists with keyset paging, one order, its history, the kitchen view. */
 @Injectable()
 export class OrdersService {
-  constructor(private readonly orders: OrderRepository) {}
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly replica: ReadReplica,
+  ) {}
 
-  async list(principal: TenantPrincipal, query: ListOrdersQueryDto): Promise<Page<OrderResponse>> {
+  /**
+   * On a read replica when one is configured (and caught up with the primary
+   * as of this request: an order placed before it is listed). One order, its
+   * history and the kitchen view stay on the primary.
+   */
+  list(principal: TenantPrincipal, query: ListOrdersQueryDto): Promise<Page<OrderResponse>> {
     const filters = this.filters(query);
     const { direction } = parseSort(query.sort, ['createdAt'], DEFAULT_SORT);
     const after = query.cursor ? decodeCursor(query.cursor, direction) : null;
-    const scope = scopeOf(principal);
+    return this.replica.readIn(scopeOf(principal), (scope) => this.page(scope, query, filters, direction, after));
+  }
+
+  private async page(
+    scope: TenantScope,
+    query: ListOrdersQueryDto,
+    filters: OrderFilters,
+    direction: OrderDirection,
+    after: OrderCursor | null,
+  ): Promise<Page<OrderResponse>> {
     const rows = await this.orders.page(scope, filters, query.limit + 1, after, query.offset, direction);
     const hasMore = rows.length > query.limit;
     const pageRows = rows.slice(0, query.limit);

@@ -26,8 +26,9 @@ export class RestaurantRepository {
     );
   }
 
-  findById(id: string): Promise<RestaurantEntity | null> {
-    return this.restaurants.findOneBy({ id });
+  /** `manager`: a transaction's or a read replica's; the primary without one. */
+  findById(id: string, manager?: EntityManager): Promise<RestaurantEntity | null> {
+    return this.repo(manager).findOneBy({ id });
   }
 
   findBySlug(slug: string): Promise<RestaurantEntity | null> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
-import { trustedTenantScope } from '@coffee/database';
+import { In, IsNull, type EntityManager } from 'typeorm';
+import { ReadReplica, trustedTenantScope, withReadManager } from '@coffee/database';
 import { RestaurantRepository } from '@coffee/tenancy';
 import { MenuCategoryEntity } from '../categories/menu-category.entity';
 import { MenuItemEntity } from '../items/menu-item.entity';
@@ -32,31 +31,44 @@ export interface PublicMenu {
   }[];
 }
 
-/** Reads the public menu of a restaurant from the database, in a fixed number of queries. */
+/**
+ * Reads the public menu of a restaurant from the database, in a fixed number
+ * of queries, on a read replica when one is configured: ReadReplica uses a
+ * replica only once it has every write the primary had committed when the
+ * build started, so a menu cached under the version read before the build is
+ * never older than that version.
+ */
 @Injectable()
 export class PublicMenuBuilder {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly replica: ReadReplica,
     private readonly restaurants: RestaurantRepository,
     private readonly items: MenuItemRepository,
   ) {}
 
   /** The menu, or null when the restaurant is unknown or suspended. */
-  async build(restaurantId: string): Promise<PublicMenu | null> {
-    const restaurant = await this.restaurants.findById(restaurantId);
+  build(restaurantId: string): Promise<PublicMenu | null> {
+    return this.replica.read((manager) => this.buildOn(manager, restaurantId));
+  }
+
+  private async buildOn(manager: EntityManager, restaurantId: string): Promise<PublicMenu | null> {
+    const restaurant = await this.restaurants.findById(restaurantId, manager);
     if (!restaurant || restaurant.status !== 'active') return null;
-    const categories = await this.dataSource.getRepository(MenuCategoryEntity).find({
+    const categories = await manager.getRepository(MenuCategoryEntity).find({
       where: { restaurantId, isActive: true, deletedAt: IsNull() },
       order: { position: 'ASC', name: 'ASC' },
     });
     const items = categories.length
-      ? await this.dataSource.getRepository(MenuItemEntity).find({
+      ? await manager.getRepository(MenuItemEntity).find({
           where: { restaurantId, isAvailable: true, deletedAt: IsNull(), categoryId: In(categories.map((c) => c.id)) },
           order: { position: 'ASC', name: 'ASC' },
         })
       : [];
     // The restaurant was resolved from its public slug: its published menu is public data.
-    const aggregates = await this.items.withModifiers(trustedTenantScope(restaurant.id), items);
+    const aggregates = await this.items.withModifiers(
+      withReadManager(trustedTenantScope(restaurant.id), manager),
+      items,
+    );
     const byCategory = new Map<string, PublicMenu['categories'][number]['items']>();
     for (const { item, groups } of aggregates) {
       const entry = {
