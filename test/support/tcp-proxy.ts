@@ -3,11 +3,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 /**
  * A TCP proxy in front of a real server (MariaDB, Redis). `cut()` makes the
  * dependency disappear for the app exactly as a stopped server does (refused
- * connections, dropped sockets) without stopping the server other suites share.
+ * connections, dropped sockets) without stopping the server other suites share;
+ * `stall()` makes it unreachable the slow way (connections hang, as behind a
+ * firewall that drops packets), so the app's connect timeout is what ends them.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private stalled = false;
   port = 0;
 
   constructor(
@@ -17,6 +20,13 @@ export class TcpProxy {
 
   async start(): Promise<void> {
     const server = createServer((client) => {
+      if (this.stalled) {
+        // Accepted, then never a byte: the MySQL handshake does not come.
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => client.destroy());
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -45,8 +55,18 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Drops the open connections; new ones are accepted but never answered. */
+  stall(): void {
+    this.stalled = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   /** Serves again on the same port. */
   async restore(): Promise<void> {
-    await this.start();
+    if (this.stalled) {
+      this.stalled = false;
+      for (const socket of this.sockets) socket.destroy();
+    }
+    if (!this.server) await this.start();
   }
 }
