@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { DatabaseCircuitBreaker } from '@coffee/database';
 import { businessDate } from '@coffee/orders';
 import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
 import { describeFull } from '../support/env';
@@ -11,6 +14,16 @@ import { startTestApi, type TestApi } from '../support/test-app';
 function target(url: string): { host: string; port: number } {
   const parsed = new URL(url);
   return { host: parsed.hostname, port: Number(parsed.port) };
+}
+
+/** How long one connect to MariaDB may take: failing fast means answering well within it. */
+const CONNECT_TIMEOUT_MS = 2000;
+const POOL_SIZE = 10;
+
+/** A value from the Prometheus text, or undefined when the series is absent. */
+function metricValue(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((entry) => entry.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', () => {
@@ -30,21 +43,35 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
     api = await startTestApi({
       DATABASE_URL: dbUrl.toString(),
       REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-      DB_CONNECT_TIMEOUT_MS: '500',
+      DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+      DB_POOL_SIZE: String(POOL_SIZE),
     });
   });
 
-  /** Reconnection takes a moment: poll readiness until it is 200 again. */
+  /**
+   * Reconnection takes a moment, and an open database circuit lets a probe
+   * through only after DB_BREAKER_RESET_MS (5 s): poll readiness until it is 200 again.
+   */
   async function readyAgain(): Promise<void> {
     const status = await eventually(
       async () => {
         const res = await request(api.server).get('/health/ready');
         return res.status === 200 ? res.status : undefined;
       },
-      30,
+      75,
       200,
     );
     expect(status).toBe(200);
+  }
+
+  async function metrics(): Promise<string> {
+    return (await request(api.server).get('/metrics').expect(200)).text;
+  }
+
+  /** mysql2's queue of queries waiting for a pool connection (not public API; also the db_pool_connections gauge). */
+  function poolQueueLength(): number {
+    const pool = (api.app.get(DataSource).driver as unknown as { pool: { _connectionQueue: { length: number } } }).pool;
+    return pool._connectionQueue.length;
   }
 
   afterAll(async () => {
@@ -58,9 +85,11 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
     const cafe = await seedRestaurant(api.app);
     const session = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
 
+    const cutAt = performance.now();
     await database.cut();
     // Routes that need the database answer 503 problem+json at once, never hang or 500.
     const users = await session.get('/api/v1/users').expect(503);
+    expect(performance.now() - cutAt).toBeLessThan(CONNECT_TIMEOUT_MS / 2);
     expect(users.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(users.body.code).toBe('SERVICE_UNAVAILABLE');
     expect(users.headers['retry-after']).toBeDefined();
@@ -76,6 +105,63 @@ describeFull('dependency outages (MariaDB and Redis behind a cuttable proxy)', (
     await request(api.server).get('/health/live').expect(200);
     await session.get('/api/v1/users').expect(200);
   });
+
+  it('while connections to MariaDB hang, the circuit opens: queries fail fast with 503 instead of queueing on the pool, and it closes again once MariaDB is back', async () => {
+    const cafe = await seedRestaurant(api.app);
+    const session = await BrowserSession.login(api.server, cafe.owner.email, TEST_PASSWORD);
+    const circuit = api.app.get(DatabaseCircuitBreaker);
+    expect(metricValue(await metrics(), 'db_circuit_state')).toBe(0);
+
+    database.stall();
+    // Until the breaker opens, each query waits for the connect timeout (fewer at once than the pool holds).
+    await eventually(
+      async () => {
+        const answers = await Promise.all(Array.from({ length: POOL_SIZE - 2 }, () => session.get('/api/v1/users')));
+        expect(answers.map((res) => res.status)).toEqual(answers.map(() => 503));
+        return circuit.state === 'open' ? true : undefined;
+      },
+      10,
+      0,
+    );
+    const open = await metrics();
+    expect(metricValue(open, 'db_circuit_state')).toBe(2);
+    const rejectedBefore = metricValue(open, 'db_circuit_rejections_total') ?? 0;
+
+    // Open: three times as many requests as the pool has connections, all at once.
+    const burst = POOL_SIZE * 3;
+    let longestQueue = poolQueueLength();
+    const sampler = setInterval(() => (longestQueue = Math.max(longestQueue, poolQueueLength())), 1);
+    const startedAt = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: burst }, async () => {
+        const res = await session.get('/api/v1/users');
+        longestQueue = Math.max(longestQueue, poolQueueLength());
+        return { res, ms: performance.now() - startedAt };
+      }),
+    ).finally(() => clearInterval(sampler));
+    for (const { res } of answers) {
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('SERVICE_UNAVAILABLE');
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    }
+    const firstUnavailableMs = Math.min(...answers.map(({ ms }) => ms));
+    expect(firstUnavailableMs).toBeLessThan(CONNECT_TIMEOUT_MS / 2);
+    expect(longestQueue).toBe(0);
+    // Refused by the breaker without reaching the pool (one may have been a half-open probe).
+    const rejected = metricValue(await metrics(), 'db_circuit_rejections_total') ?? 0;
+    expect(rejected - rejectedBefore).toBeGreaterThanOrEqual(burst - 1);
+
+    const down = await request(api.server).get('/health/ready').expect(503);
+    expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+    await request(api.server).get('/health/live').expect(200, { status: 'ok' });
+
+    await database.restore();
+    await readyAgain();
+    await session.get('/api/v1/users').expect(200);
+    expect(circuit.state).toBe('closed');
+    expect(metricValue(await metrics(), 'db_circuit_state')).toBe(0);
+  }, 60_000);
 
   it('while Redis is away: sign-in fails closed (503), other routes fail open, the tenant check falls back to the database', async () => {
     const cafe = await seedRestaurant(api.app);

@@ -5,12 +5,15 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * dependency disappear for the app exactly as a stopped server does (refused
  * connections, dropped sockets) without stopping the server other suites share;
  * `hold()` makes it stop answering while connections stay open (a stalled server).
+ * `stall()` makes it unreachable the slow way (connections hang, as behind a
+ * firewall that drops packets), so the app's connect timeout is what ends them.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly clients = new Set<Socket>();
   private held = false;
+  private stalled = false;
   port = 0;
 
   constructor(
@@ -20,6 +23,13 @@ export class TcpProxy {
 
   async start(): Promise<void> {
     const server = createServer((client) => {
+      if (this.stalled) {
+        // Accepted, then never a byte: the MySQL handshake does not come.
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => client.destroy());
+        return;
+      }
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -63,8 +73,18 @@ export class TcpProxy {
     for (const client of this.clients) client.resume();
   }
 
+  /** Drops the open connections; new ones are accepted but never answered. */
+  stall(): void {
+    this.stalled = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   /** Serves again on the same port. */
   async restore(): Promise<void> {
-    await this.start();
+    if (this.stalled) {
+      this.stalled = false;
+      for (const socket of this.sockets) socket.destroy();
+    }
+    if (!this.server) await this.start();
   }
 }

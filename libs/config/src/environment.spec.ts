@@ -203,6 +203,21 @@ describe('configuration namespaces', () => {
     expect(databaseConfigFrom(validateEnvironment({ DB_MIGRATE_ON_START: 'false' })).migrateOnStart).toBe(false);
   });
 
+  it('configures the database circuit breaker, on by default', () => {
+    expect(databaseConfigFrom(validateEnvironment({ DATABASE_URL: 'mysql://u:p@h/d' }))).toMatchObject({
+      acquireTimeoutMs: 5000,
+      breaker: { enabled: true, errorThresholdPercent: 50, minimumRequests: 5, windowMs: 10_000, resetTimeoutMs: 5000 },
+    });
+    const tuned = databaseConfigFrom(
+      validateEnvironment({ DB_BREAKER_ENABLED: 'false', DB_BREAKER_RESET_MS: '2000', DB_ACQUIRE_TIMEOUT_MS: '800' }),
+    );
+    expect(tuned).toMatchObject({ acquireTimeoutMs: 800, breaker: { enabled: false, resetTimeoutMs: 2000 } });
+    expect(problemsOf({ DB_BREAKER_ERROR_PERCENT: '0' })).toEqual([
+      expect.stringContaining('DB_BREAKER_ERROR_PERCENT'),
+    ]);
+    expect(problemsOf({ DB_BREAKER_ENABLED: 'maybe' })).toEqual([expect.stringContaining('DB_BREAKER_ENABLED')]);
+  });
+
   it('parses CORS origins and TRUST_PROXY', () => {
     const app = appConfigFrom(
       validateEnvironment({ CORS_ORIGINS: ' https://a.test ,https://b.test,', TRUST_PROXY: '10.0.0.0/8, loopback' }),

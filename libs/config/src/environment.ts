@@ -225,6 +225,43 @@ export class EnvironmentVariables {
   @Max(10_000)
   DB_READ_WAIT_MS = 100;
 
+  /** How long a query may wait for a pool connection before it fails (and counts against the circuit breaker). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_ACQUIRE_TIMEOUT_MS = 5000;
+
+  /** MySQL/MariaDB: `false` turns the circuit breaker off, so during an outage every query still tries the database. */
+  @IsBooleanString()
+  DB_BREAKER_ENABLED = 'true';
+
+  /** The breaker opens when more than this share (%) of connection attempts in the window failed… */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DB_BREAKER_ERROR_PERCENT = 50;
+
+  /** …and at least this many were made in it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DB_BREAKER_MIN_REQUESTS = 5;
+
+  /** The rolling window those counts cover. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  DB_BREAKER_WINDOW_MS = 10_000;
+
+  /** How long it stays open before one probe may try the database again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_BREAKER_RESET_MS = 5000;
+
   @IsBooleanString()
   @IsOptional()
   DB_MIGRATE_ON_START?: string;

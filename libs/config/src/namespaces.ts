@@ -139,6 +139,15 @@ export function databaseConfigFrom(env: EnvironmentVariables) {
     readReplicas: mysql && env.DB_READ_HOSTS ? parseHostList(env.DB_READ_HOSTS, mysql.port) : ([] as HostAndPort[]),
     /** How long a replica read waits for the replica to reach the primary's position. */
     replicaWaitMs: env.DB_READ_WAIT_MS,
+    acquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
+    /** MySQL/MariaDB only: the circuit breaker in front of the pool (DatabaseCircuitBreaker). */
+    breaker: {
+      enabled: ['true', '1'].includes(env.DB_BREAKER_ENABLED),
+      errorThresholdPercent: env.DB_BREAKER_ERROR_PERCENT,
+      minimumRequests: env.DB_BREAKER_MIN_REQUESTS,
+      windowMs: env.DB_BREAKER_WINDOW_MS,
+      resetTimeoutMs: env.DB_BREAKER_RESET_MS,
+    },
     // The embedded database has nobody else to migrate it.
     migrateOnStart: mysql ? env.DB_MIGRATE_ON_START === 'true' : env.DB_MIGRATE_ON_START !== 'false',
     logging: env.DB_LOGGING === 'true',

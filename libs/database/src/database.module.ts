@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { databaseConfig, type DatabaseConfig } from '@coffee/config';
+import { DatabaseCircuitBreaker } from './circuit-breaker';
 import { buildDataSourceOptions } from './data-source.options';
 import { EmbeddedBackups } from './embedded/backups';
 import { EmbeddedDatabaseRefusedError } from './embedded/database-file';
@@ -31,7 +33,22 @@ import { TransactionRunner } from './transactions';
       dataSourceFactory: (options) => initializeDataSource(options!),
     }),
   ],
-  providers: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner, ReadReplica],
-  exports: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner, ReadReplica],
+  providers: [
+    EmbeddedStorageState,
+    EmbeddedBackups,
+    TransactionRunner,
+    ReadReplica,
+    {
+      // Wraps the pool as soon as the DataSource exists, before any lifecycle hook can query through it.
+      provide: DatabaseCircuitBreaker,
+      inject: [getDataSourceToken(), databaseConfig.KEY],
+      useFactory: (dataSource: DataSource, config: DatabaseConfig) =>
+        DatabaseCircuitBreaker.forDataSource(dataSource, {
+          ...config.breaker,
+          acquireTimeoutMs: config.acquireTimeoutMs,
+        }),
+    },
+  ],
+  exports: [EmbeddedStorageState, EmbeddedBackups, TransactionRunner, ReadReplica, DatabaseCircuitBreaker],
 })
 export class DatabaseModule {}

@@ -1,3 +1,4 @@
+export * from './circuit-breaker';
 export * from './data-source.options';
 export * from './database.module';
 export * from './embedded/backups';

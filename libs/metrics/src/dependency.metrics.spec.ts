@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { DatabaseCircuitBreaker } from '@coffee/database';
 import type { JobQueue } from '@coffee/queue';
 import { DependencyMetrics } from './dependency.metrics';
 import { MetricsService } from './metrics.service';
@@ -6,9 +7,49 @@ import { MetricsService } from './metrics.service';
 function metricsWith(depth: () => Promise<Record<string, number>>): MetricsService {
   const metrics = new MetricsService();
   const dataSource = { isInitialized: false } as DataSource;
-  new DependencyMetrics(metrics, dataSource, { depth } as unknown as JobQueue).onModuleInit();
+  const embedded = new DatabaseCircuitBreaker(undefined, BREAKER);
+  new DependencyMetrics(metrics, dataSource, { depth } as unknown as JobQueue, embedded).onModuleInit();
   return metrics;
 }
+
+const BREAKER = {
+  enabled: true,
+  acquireTimeoutMs: 5000,
+  errorThresholdPercent: 50,
+  minimumRequests: 2,
+  windowMs: 10_000,
+  resetTimeoutMs: 5000,
+};
+
+describe('database circuit metrics', () => {
+  it('export the state as a gauge and count failures and rejections', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    const driver = {
+      obtainMasterConnection: () => Promise.reject(refused),
+      obtainSlaveConnection: () => Promise.reject(refused),
+    };
+    const circuit = new DatabaseCircuitBreaker(driver, BREAKER);
+    const metrics = new MetricsService();
+    const dataSource = { isInitialized: false } as DataSource;
+    const queue = { depth: () => Promise.resolve({}) } as unknown as JobQueue;
+    new DependencyMetrics(metrics, dataSource, queue, circuit).onModuleInit();
+    try {
+      expect((await metrics.render()).body).toContain('db_circuit_state 0');
+      for (let i = 0; i < 3; i++) await driver.obtainMasterConnection().catch(() => undefined);
+      const { body } = await metrics.render();
+      expect(body).toContain('db_circuit_state 2');
+      expect(body).toContain('db_connection_failures_total{code="ECONNREFUSED"} 2');
+      expect(body).toContain('db_circuit_rejections_total 1');
+    } finally {
+      circuit.onApplicationShutdown();
+    }
+  });
+
+  it('are absent in embedded mode', async () => {
+    const { body } = await metricsWith(() => Promise.resolve({})).render();
+    expect(body).not.toContain('db_circuit_state');
+  });
+});
 
 describe('queue depth gauge', () => {
   it('has a value for every queue even when no read has succeeded yet, flagged stale', async () => {

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { CIRCUIT_STATE_VALUES, DatabaseCircuitBreaker } from '@coffee/database';
 import { JobQueue, QUEUES, type QueueName } from '@coffee/queue';
 import { MetricsService } from './metrics.service';
 
@@ -18,16 +19,18 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 interface Mysql2PoolInternals {
   _allConnections?: { length: number };
   _freeConnections?: { length: number };
+  _connectionQueue?: { length: number };
   config?: { connectionLimit?: number };
 }
 
-/** Gauges read at scrape time: DB pool use and queue depth per queue. */
+/** Gauges read at scrape time (DB pool use, the database circuit, queue depth per queue) and the circuit's counters. */
 @Injectable()
 export class DependencyMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: MetricsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queue: JobQueue,
+    private readonly circuit: DatabaseCircuitBreaker,
   ) {}
 
   onModuleInit(): void {
@@ -42,9 +45,12 @@ export class DependencyMetrics implements OnModuleInit {
         gauge.set({ state: 'in_use' }, all - free);
         gauge.set({ state: 'idle' }, free);
         gauge.set({ state: 'max' }, pool.config?.connectionLimit ?? 0);
+        // Queries waiting for a connection: stays near 0 during an outage while the circuit is open.
+        gauge.set({ state: 'waiting' }, pool._connectionQueue?.length ?? 0);
       },
       ['state'],
     );
+    if (this.circuit.applies) this.circuitMetrics();
 
     // Every queue always has a value: the last one read, flagged stale when the
     // latest read failed or took too long, so a dashboard never loses the series.
@@ -84,6 +90,25 @@ export class DependencyMetrics implements OnModuleInit {
       },
       ['queue'],
     );
+  }
+
+  private circuitMetrics(): void {
+    this.metrics.gauge('db_circuit_state', 'Database circuit breaker: 0 closed, 1 half-open, 2 open', (gauge) => {
+      gauge.set(CIRCUIT_STATE_VALUES[this.circuit.state]);
+    });
+    const rejected = this.metrics.counter(
+      'db_circuit_rejections_total',
+      'Queries refused at once (503) because the database circuit was open',
+    );
+    const failed = this.metrics.counter(
+      'db_connection_failures_total',
+      'Attempts to get a database connection that failed because the database could not be reached',
+      ['code'],
+    );
+    // The series exists from the start, so an alert on its increase sees the first rejection.
+    rejected.inc(0);
+    this.circuit.on('rejected', () => rejected.inc());
+    this.circuit.on('failed', (code) => failed.inc({ code }));
   }
 
   /** The primary's pool: TypeORM's only pool, or the primary's node of its pool cluster when DB_READ_HOSTS is set. */

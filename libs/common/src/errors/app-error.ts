@@ -68,8 +68,15 @@ export class AppError extends Error {
     return new AppError('VALIDATION_FAILED', detail, { errors: errors.slice(0, MAX_LISTED_ERRORS) });
   }
 
-  static serviceUnavailable(detail = 'A dependency is unavailable; try again shortly', cause?: unknown): AppError {
-    return new AppError('SERVICE_UNAVAILABLE', detail, { headers: { 'Retry-After': '5' }, cause });
+  static serviceUnavailable(
+    detail = 'A dependency is unavailable; try again shortly',
+    cause?: unknown,
+    retryAfterSeconds = 5,
+  ): AppError {
+    return new AppError('SERVICE_UNAVAILABLE', detail, {
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+      cause,
+    });
   }
 
   /** Embedded mode: the change could not be written to disk, so nothing was stored or acknowledged. */

@@ -52,6 +52,21 @@ describe('resolveProblem', () => {
     expect(unexpected).toBe(false);
   });
 
+  it("answers 503 with the breaker's Retry-After while the database circuit is open", () => {
+    const open = Object.assign(new Error('circuit open'), { code: 'CIRCUIT_OPEN', retryAfterSeconds: 3 });
+    const { error, unexpected } = resolveProblem(open);
+    expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(error.headers['Retry-After']).toBe('3');
+    expect(unexpected).toBe(false);
+  });
+
+  it.each(['POOL_ACQUIRE_TIMEOUT', 'POOL_QUEUE_FULL'])('answers 503 for %s, not 500', (code) => {
+    const { error, unexpected } = resolveProblem(Object.assign(new Error('no connection'), { code }));
+    expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(error.headers['Retry-After']).toBe('5');
+    expect(unexpected).toBe(false);
+  });
+
   it('hides unknown errors behind INTERNAL and flags them for logging', () => {
     const { error, unexpected } = resolveProblem(new TypeError("Cannot read properties of undefined (reading 'x')"));
     expect(error).toMatchObject({ status: 500, code: 'INTERNAL', message: 'An unexpected error occurred' });

@@ -80,8 +80,17 @@ const UNAVAILABLE_ERRNOS = new Set([
   'ER_SERVER_SHUTDOWN',
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_LOCK_DEADLOCK',
+  // The database circuit breaker is open, or the pool gave no connection in time (libs/database).
   'CIRCUIT_OPEN',
+  'POOL_ACQUIRE_TIMEOUT',
+  'POOL_QUEUE_FULL',
 ]);
+
+/** An unavailable dependency may say when to try again (the database breaker: its next probe). */
+function retryAfterOf(error: unknown): number | undefined {
+  const seconds = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+}
 
 function errorCodeOf(error: unknown): string | undefined {
   let current: unknown = error;
@@ -142,7 +151,7 @@ function classify(exception: unknown): ResolvedProblem {
     return { error: AppError.storageUnavailable(exception), unexpected: false };
   }
   if (code && UNAVAILABLE_ERRNOS.has(code)) {
-    return { error: AppError.serviceUnavailable(undefined, exception), unexpected: false };
+    return { error: AppError.serviceUnavailable(undefined, exception, retryAfterOf(exception)), unexpected: false };
   }
   const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
