@@ -180,11 +180,9 @@ export class DatabaseCircuitBreaker extends EventEmitter<BreakerEvents> implemen
 
     const obtainMaster = driver.obtainMasterConnection.bind(driver);
     driver.obtainMasterConnection = () => this.acquire(obtainMaster);
-    // Without replication the slave path calls obtainMasterConnection, already guarded.
-    if (driver.isReplicated) {
-      const obtainSlave = driver.obtainSlaveConnection.bind(driver);
-      driver.obtainSlaveConnection = () => this.acquire(obtainSlave);
-    }
+    // Replicas (DB_READ_HOSTS) stay outside this breaker: a replica that fails
+    // must not refuse the primary's queries. ReadReplica falls back to the
+    // primary and checks the replica apart (read-replica.ts).
   }
 
   /** False in embedded mode: there is nothing to guard. */
