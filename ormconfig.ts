@@ -12,6 +12,7 @@ import {
   OrderStatusChangeEntity,
   SalesDailyItemEntity,
   SalesHourlyEntity,
+  SalesRollupBackfillEntity,
 } from '@coffee/orders';
 import { DailyReportEntity } from '@coffee/reports';
 import { PlanEntity, SubscriptionEntity } from '@coffee/subscriptions';
@@ -41,6 +42,7 @@ export const ENTITIES = [
   AuditLogEntity,
   SalesHourlyEntity,
   SalesDailyItemEntity,
+  SalesRollupBackfillEntity,
   DailyReportEntity,
 ];
 

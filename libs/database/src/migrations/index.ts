@@ -6,6 +6,7 @@ import { MoneyBigint1764200000000 } from './1764200000000-money-bigint';
 import { CreatePlans1764300000000 } from './1764300000000-create-plans';
 import { CreateSubscriptionsAndAuditLog1764400000000 } from './1764400000000-create-subscriptions-and-audit-log';
 import { CreateSalesRollupsAndDailyReports1764500000000 } from './1764500000000-create-sales-rollups-and-daily-reports';
+import { SalesRollupBackfillsAndTokenExpiryIndex1764600000000 } from './1764600000000-sales-rollup-backfills-and-token-expiry-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreatePlans1764300000000,
   CreateSubscriptionsAndAuditLog1764400000000,
   CreateSalesRollupsAndDailyReports1764500000000,
+  SalesRollupBackfillsAndTokenExpiryIndex1764600000000,
 ];

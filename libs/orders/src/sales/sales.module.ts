@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrderEntity, OrderLineEntity } from '../order.entities';
 import { OrderRepository } from '../order.repository';
+import { BackfillSalesRollupsUseCase } from './backfill-sales-rollups.usecase';
 import { RebuildSalesRollupsUseCase } from './rebuild-sales-rollups.usecase';
+import { SalesRollupBackfillRepository } from './sales-rollup-backfill.repository';
 import { SalesRollupRepository } from './sales-rollup.repository';
-import { SalesDailyItemEntity, SalesHourlyEntity } from './sales.entities';
+import { SalesDailyItemEntity, SalesHourlyEntity, SalesRollupBackfillEntity } from './sales.entities';
 import { SalesReader } from './sales.reader';
 import { SalesVersions } from './sales-versions';
 
@@ -14,8 +16,31 @@ import { SalesVersions } from './sales-versions';
  * jobs (importing OrdersModule would serve order routes from the worker).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([OrderEntity, OrderLineEntity, SalesHourlyEntity, SalesDailyItemEntity])],
-  providers: [OrderRepository, SalesRollupRepository, SalesReader, SalesVersions, RebuildSalesRollupsUseCase],
-  exports: [SalesRollupRepository, SalesReader, SalesVersions, RebuildSalesRollupsUseCase],
+  imports: [
+    TypeOrmModule.forFeature([
+      OrderEntity,
+      OrderLineEntity,
+      SalesHourlyEntity,
+      SalesDailyItemEntity,
+      SalesRollupBackfillEntity,
+    ]),
+  ],
+  providers: [
+    OrderRepository,
+    SalesRollupRepository,
+    SalesReader,
+    SalesVersions,
+    RebuildSalesRollupsUseCase,
+    SalesRollupBackfillRepository,
+    BackfillSalesRollupsUseCase,
+  ],
+  exports: [
+    SalesRollupRepository,
+    SalesReader,
+    SalesVersions,
+    RebuildSalesRollupsUseCase,
+    SalesRollupBackfillRepository,
+    BackfillSalesRollupsUseCase,
+  ],
 })
 export class SalesModule {}
