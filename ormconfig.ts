@@ -14,6 +14,7 @@ import {
   SalesHourlyEntity,
   SalesMonthlyHourlyEntity,
   SalesMonthlyItemEntity,
+  SalesRollupBackfillEntity,
 } from '@coffee/orders';
 import { DailyReportEntity } from '@coffee/reports';
 import { PlanEntity, SubscriptionEntity } from '@coffee/subscriptions';
@@ -45,6 +46,7 @@ export const ENTITIES = [
   SalesDailyItemEntity,
   SalesMonthlyHourlyEntity,
   SalesMonthlyItemEntity,
+  SalesRollupBackfillEntity,
   DailyReportEntity,
 ];
 

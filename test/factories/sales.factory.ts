@@ -9,6 +9,8 @@ export interface PaidOrder {
   discount: number;
   tax: number;
   tip: number;
+  /** ISO 8601. */
+  paidAt: string;
   items: { menuItemId: string; quantity: number; lineTotal: number }[];
   paidAt: string;
 }

@@ -13,7 +13,7 @@ import { LoggingModule } from '@coffee/logging';
 import { MenuModule } from '@coffee/menu';
 import { MetricsModule } from '@coffee/metrics';
 import { OrdersModule } from '@coffee/orders';
-import { QueueModule } from '@coffee/queue';
+import { InProcessScheduler, QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
 import { ReportsModule } from '@coffee/reports';
 import { SubscriptionsModule } from '@coffee/subscriptions';
@@ -50,6 +50,8 @@ import { SysadminBootstrap, UsersModule } from '@coffee/users';
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     // The API's start only: operator commands must not warn that no sysadmin exists while creating one.
     SysadminBootstrap,
+    // Embedded mode's recurring jobs run in the API, not in operator commands that happen to load the queue.
+    InProcessScheduler,
   ],
 })
 export class ApiModule {}

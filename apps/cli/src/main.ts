@@ -19,7 +19,12 @@ import {
 } from '@coffee/config';
 import { AppError } from '@coffee/common';
 import { buildDataSourceOptions, runMigrationsOnce } from '@coffee/database';
-import { ORDER_STATUSES, RebuildSalesRollupsUseCase } from '@coffee/orders';
+import {
+  BackfillSalesRollupsUseCase,
+  ORDER_STATUSES,
+  RebuildSalesRollupsUseCase,
+  SalesRollupBackfillRepository,
+} from '@coffee/orders';
 import { BullMqJobQueue, QUEUES, type FailedJob, type QueueName } from '@coffee/queue';
 import { isBusinessDate } from '@coffee/reports';
 import { SubscriptionLifecycleHandler } from '@coffee/subscriptions';
@@ -51,7 +56,12 @@ Commands:
   reports:rebuild --restaurant <id> --from <YYYY-MM-DD> --to <YYYY-MM-DD>
       Recomputes a restaurant's sales rollups (what the dashboard and daily reports read) for the
       local dates from..to from its paid orders, one transaction per day; safe beside live payments.
-      Run it once over the whole history after upgrading to the sales reports. Prints the counts.
+      Prints the counts.
+  reports:rebuild --pending [--dry-run]
+      Runs the rollup backfills an upgrade queued (one per restaurant with paid orders from before
+      the sales reports; the worker, or the API in embedded mode, runs them on its own at start and
+      every 15 minutes) here, one after another, removing each once done; safe beside running
+      workers. Prints one line per backfill. --dry-run only lists them.
   jobs:failed [--queue <${QUEUES.join('|')}>] [--limit <n>]
       Lists the jobs that used up their attempts, most recently failed first (default limit 20,
       at most 100): id, name, attempts made, when the last attempt ended and its error. Full mode
@@ -154,9 +164,23 @@ async function subscriptionsLifecycle(args: string[]): Promise<void> {
 async function reportsRebuild(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { restaurant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+    options: {
+      restaurant: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      pending: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+    },
   });
-  const { restaurant, from, to } = values;
+  const { restaurant, from, to, pending } = values;
+  const dryRun = values['dry-run'] === true;
+  if (pending) {
+    if (restaurant !== undefined || from !== undefined || to !== undefined) {
+      fail('reports:rebuild: --pending takes no --restaurant, --from or --to');
+    }
+    return pendingBackfills(dryRun);
+  }
+  if (dryRun) fail('reports:rebuild: --dry-run goes with --pending');
   if (!restaurant || !/^[0-9a-f-]{36}$/i.test(restaurant))
     fail('reports:rebuild: --restaurant must be a restaurant id');
   if (!from || !to || !isBusinessDate(from) || !isBusinessDate(to) || from > to) {
@@ -166,6 +190,28 @@ async function reportsRebuild(args: string[]): Promise<void> {
   try {
     const result = await app.get(RebuildSalesRollupsUseCase).run(restaurant.toLowerCase(), from, to);
     process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await app.close();
+  }
+}
+
+async function pendingBackfills(dryRun: boolean): Promise<void> {
+  const app = await NestFactory.createApplicationContext(ReportsCliModule, { logger: ['error', 'warn'] });
+  try {
+    const backfills = app.get(SalesRollupBackfillRepository);
+    const run = app.get(BackfillSalesRollupsUseCase);
+    let count = 0;
+    if (dryRun) process.stdout.write(['restaurantId', 'from', 'to', 'restarts', 'queuedAt'].join('\t') + '\n');
+    for await (const { restaurantId, from, to, restarts, queuedAt } of backfills.all()) {
+      count += 1;
+      if (dryRun) {
+        process.stdout.write([restaurantId, from, to, String(restarts), queuedAt.toISOString()].join('\t') + '\n');
+        continue;
+      }
+      const result = await run.run(restaurantId, from, to);
+      process.stdout.write(`${JSON.stringify({ restaurantId, from, to, ...result })}\n`);
+    }
+    process.stdout.write(`${count} pending backfill(s)${dryRun ? '' : ' run'}\n`);
   } finally {
     await app.close();
   }

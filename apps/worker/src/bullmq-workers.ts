@@ -88,7 +88,26 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
       this.workers.push(worker);
     }
     await this.scheduleRecurringJobs(this.queue);
+    await this.enqueueStartJobs(this.queue);
     this.logger.log({ queues: QUEUES }, 'Worker processing queues');
+  }
+
+  /**
+   * The recurring jobs that also run when a worker starts (a new release's
+   * first work). Several workers starting together each enqueue one: those
+   * jobs are idempotent. A failure only delays the job to its next tick.
+   */
+  private async enqueueStartJobs(queue: BullMqJobQueue): Promise<void> {
+    for (const recurring of RECURRING_JOBS.filter((job) => job.atStart)) {
+      try {
+        await queue.enqueue(recurring.name, {});
+      } catch (error) {
+        this.logger.warn(
+          { err: error, job: recurring.name },
+          'Could not enqueue a start-up job; it runs at its next tick',
+        );
+      }
+    }
   }
 
   /**

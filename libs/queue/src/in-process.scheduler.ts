@@ -13,6 +13,7 @@ export class InProcessScheduler implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     if (!(this.queue instanceof InProcessJobQueue)) return;
     for (const job of RECURRING_JOBS) {
+      if (job.atStart) void this.queue.enqueue(job.name, {});
       const timer = setInterval(() => void this.queue.enqueue(job.name, {}), job.everyMs);
       timer.unref();
       this.timers.push(timer);

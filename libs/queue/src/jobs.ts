@@ -10,8 +10,13 @@ export interface JobPayloads {
   'subscriptions.lifecycle': { now?: string };
   /** Stores the daily sales report of one restaurant and local date (YYYY-MM-DD), replacing an earlier one. */
   'reports.daily': { restaurantId: string; date: string };
-  /** Recomputes a restaurant's sales rollups for local dates `from`…`to` (YYYY-MM-DD) from its paid orders. */
-  'reports.rebuild-rollups': { restaurantId: string; from: string; to: string };
+  /**
+   * Recomputes a restaurant's sales rollups for local dates `from`…`to` (YYYY-MM-DD) from its paid orders.
+   * `backfill`: an upgrade backfill, whose pending row goes once the range is rebuilt.
+   */
+  'reports.rebuild-rollups': { restaurantId: string; from: string; to: string; backfill?: boolean };
+  /** Enqueues a `reports.rebuild-rollups` for each pending upgrade backfill of the sales rollups. */
+  'reports.backfill-rollups': Record<string, never>;
   /** Deletes refresh tokens past their expiry (rotated, revoked or unused alike). `now`: ISO 8601, else the clock. */
   'maintenance.purge-refresh-tokens': { now?: string };
 }
@@ -25,6 +30,7 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'subscriptions.lifecycle': 'maintenance',
   'reports.daily': 'reports',
   'reports.rebuild-rollups': 'reports',
+  'reports.backfill-rollups': 'maintenance',
   'maintenance.purge-refresh-tokens': 'maintenance',
 };
 
@@ -82,6 +88,13 @@ export const JOB_OPTIONS: { [N in JobName]: JobPolicy } = {
     attempts: 3,
     backoffMs: 10_000,
     removeOnComplete: { count: 1000, ageSeconds: DAY_SECONDS },
+    removeOnFail: { count: 1000, ageSeconds: 7 * DAY_SECONDS },
+  },
+  // Runs at start and on a schedule; a backfill whose rebuild failed is enqueued again by a later run.
+  'reports.backfill-rollups': {
+    attempts: 3,
+    backoffMs: 5_000,
+    removeOnComplete: { count: 100, ageSeconds: DAY_SECONDS },
     removeOnFail: { count: 1000, ageSeconds: 7 * DAY_SECONDS },
   },
 };

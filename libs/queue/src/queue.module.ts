@@ -4,12 +4,14 @@ import { redisConfig, type RedisConfig } from '@coffee/config';
 import { BullMqJobQueue } from './drivers/bullmq.job-queue';
 import { InProcessJobQueue } from './drivers/in-process.job-queue';
 import { JobHandlerRegistry } from './job-handler.registry';
-import { InProcessScheduler } from './in-process.scheduler';
 import { JobQueue } from './job-queue';
 
 /**
  * Provides {@link JobQueue}: BullMQ when REDIS_URL is set, else the in-process
  * driver (which runs the handlers itself, so embedded mode needs no worker).
+ * The recurring jobs are the API's to start in embedded mode
+ * (`InProcessScheduler`, provided by ApiModule), not every process that
+ * enqueues jobs (operator commands).
  */
 @Module({
   imports: [DiscoveryModule],
@@ -21,7 +23,6 @@ import { JobQueue } from './job-queue';
       useFactory: (config: RedisConfig, registry: JobHandlerRegistry): JobQueue =>
         config.url ? new BullMqJobQueue(config) : new InProcessJobQueue(registry),
     },
-    InProcessScheduler,
   ],
   exports: [JobQueue, JobHandlerRegistry],
 })

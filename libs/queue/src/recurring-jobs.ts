@@ -5,6 +5,8 @@ export interface RecurringJob {
   id: string;
   name: JobName;
   everyMs: number;
+  /** Also enqueued once whenever a worker (the API in embedded mode) starts, not only a period later. */
+  atStart?: boolean;
 }
 
 /** Maintenance that runs on a timer: BullMQ job schedulers in full mode, intervals in embedded mode. */
@@ -13,4 +15,7 @@ export const RECURRING_JOBS: readonly RecurringJob[] = [
   // Trials and periods end at any minute of the day; a few minutes late is within what anyone notices.
   { id: 'subscriptions-lifecycle', name: 'subscriptions.lifecycle', everyMs: 5 * 60 * 1000 },
   { id: 'purge-refresh-tokens', name: 'maintenance.purge-refresh-tokens', everyMs: 60 * 60 * 1000 },
+  // Upgrades queue rollup backfills (migration 1764600000000): run them as soon as the new release starts;
+  // the schedule retries a failed one and catches a migration run after the worker started.
+  { id: 'backfill-rollups', name: 'reports.backfill-rollups', everyMs: 15 * 60 * 1000, atStart: true },
 ];

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MenuCategoryNamesModule } from '@coffee/menu';
 import { SalesModule } from '@coffee/orders';
+import { QueueModule } from '@coffee/queue';
 import { DailyReportEntity } from './daily-report.entity';
 import { DailyReportGenerator } from './daily-report.generator';
 import { DailyReportRepository } from './daily-report.repository';
-import { DailyReportHandler, RebuildRollupsHandler } from './report-jobs.handlers';
+import { BackfillRollupsHandler, DailyReportHandler, RebuildRollupsHandler } from './report-jobs.handlers';
 import { SalesReportBuilder } from './sales-report.builder';
 
 /**
@@ -14,13 +15,14 @@ import { SalesReportBuilder } from './sales-report.builder';
  * embedded mode.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([DailyReportEntity]), SalesModule, MenuCategoryNamesModule],
+  imports: [TypeOrmModule.forFeature([DailyReportEntity]), SalesModule, MenuCategoryNamesModule, QueueModule],
   providers: [
     DailyReportRepository,
     SalesReportBuilder,
     DailyReportGenerator,
     DailyReportHandler,
     RebuildRollupsHandler,
+    BackfillRollupsHandler,
   ],
   exports: [DailyReportRepository, SalesReportBuilder, SalesModule],
 })

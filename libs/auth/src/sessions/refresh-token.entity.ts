@@ -20,6 +20,8 @@ export class RefreshTokenEntity extends BaseEntity {
   @Column({ type: 'varchar', length: 64 })
   tokenHash!: string;
 
+  /** The hourly purge deletes by it. */
+  @Index('ix_refresh_tokens_expires_at')
   @Column({ type: 'datetime', precision: 6 })
   expiresAt!: Date;
 

@@ -102,6 +102,8 @@ export class RefreshTokenRepository {
       const expired = await this.tokens.find({
         select: { id: true },
         where: { expiresAt: LessThan(now) },
+        // Oldest first, along ix_refresh_tokens_expires_at: each batch reads only rows it deletes.
+        order: { expiresAt: 'ASC' },
         take: batchSize,
       });
       if (expired.length === 0) return purged;

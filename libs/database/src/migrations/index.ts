@@ -7,6 +7,7 @@ import { CreatePlans1764300000000 } from './1764300000000-create-plans';
 import { CreateSubscriptionsAndAuditLog1764400000000 } from './1764400000000-create-subscriptions-and-audit-log';
 import { CreateSalesRollupsAndDailyReports1764500000000 } from './1764500000000-create-sales-rollups-and-daily-reports';
 import { CreateMonthlySalesRollups1764550000000 } from './1764550000000-create-monthly-sales-rollups';
+import { SalesRollupBackfillsAndTokenExpiryIndex1764600000000 } from './1764600000000-sales-rollup-backfills-and-token-expiry-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateSubscriptionsAndAuditLog1764400000000,
   CreateSalesRollupsAndDailyReports1764500000000,
   CreateMonthlySalesRollups1764550000000,
+  SalesRollupBackfillsAndTokenExpiryIndex1764600000000,
 ];

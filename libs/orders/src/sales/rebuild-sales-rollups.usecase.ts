@@ -21,12 +21,24 @@ export interface RebuildResult {
  *
  * One transaction per day, so a year's rebuild never holds one huge
  * transaction: each deletes the day's rows first, then reads the day's paid
- * orders and inserts their sums. Deleting first matters on MySQL/MariaDB under
- * REPEATABLE READ: the DELETE's next-key locks make a payment landing on that
- * day wait for this commit (its order is then not in our read, and it adds on
- * top of our rows); a payment that committed before is in our read and its
- * old contribution was just deleted. Either way nothing counts twice. The
- * day's month is then recomputed from its daily rows in the same transaction.
+ * orders and inserts their sums. It is safe on a day that payments are still
+ * landing on (today, during an upgrade's backfill), on MySQL/MariaDB because:
+ * - the DELETE's next-key locks cover every key of the day, rows that do not
+ *   exist yet included, so a payment upserting after it waits for this commit;
+ *   our read, the transaction's first consistent read, comes after the DELETE,
+ *   so that payment is not in it and adds on top of our rows once we commit;
+ * - a payment that committed before the DELETE is in our read, and the live
+ *   contribution it made was just deleted;
+ * - a payment that upserted but had not committed makes the DELETE wait for
+ *   its commit, which puts it in the case above.
+ * Either way each payment counts once. That takes REPEATABLE READ, pinned here
+ * whatever the server's default: under READ COMMITTED the DELETE takes no gap
+ * locks and every read sees fresh commits, so a payment creating a new hour's
+ * row between our DELETE and our read would be counted by both (the full-mode
+ * e2e test "holds a payment landing on a day being rebuilt" fails so). The
+ * embedded SQLite runs one transaction at a time: no payment falls in between.
+ * The day's month is then recomputed from its daily rows in the same
+ * transaction (SalesRollupRepository.recomputeMonth).
  */
 @Injectable()
 export class RebuildSalesRollupsUseCase {
@@ -71,7 +83,7 @@ export class RebuildSalesRollupsUseCase {
             await this.rollups.addDaily(tx, mergeRollups(rollups));
             await this.rollups.recomputeMonth(tx, monthOf(day));
             return rollups.length;
-          }),
+          }, 'REPEATABLE READ'),
         { onRetry: (code, attempt) => this.logger.warn({ code, attempt, day }, 'Retrying a rollup rebuild day') },
       );
       days += 1;

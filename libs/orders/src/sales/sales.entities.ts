@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { moneyColumn } from '@coffee/database';
 
 /**
@@ -106,4 +106,29 @@ export class SalesMonthlyItemEntity {
   /** The item's last business date with sales in the month (where the daily row with its name is). */
   @Column({ type: 'varchar', length: 10 })
   lastDay!: string;
+}
+
+/**
+ * A rebuild of a restaurant's rollups still owed for history paid before the
+ * rollups existed (queued by migration 1764600000000, deleted once done).
+ */
+@Entity({ name: 'sales_rollup_backfills' })
+export class SalesRollupBackfillEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  restaurantId!: string;
+
+  /** Local business dates, YYYY-MM-DD. */
+  @Column({ type: 'varchar', length: 10 })
+  fromDate!: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  toDate!: string;
+
+  /** How many times a rebuild job that ended without removing the row was replaced by a fresh one (part of the job id). */
+  @Column({ type: 'int', default: 0 })
+  restarts!: number;
+
+  // TypeORM's defaults per driver: datetime(6) with CURRENT_TIMESTAMP(6) on MySQL/MariaDB.
+  @CreateDateColumn()
+  createdAt!: Date;
 }

@@ -2,13 +2,16 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrderEntity, OrderLineEntity } from '../order.entities';
 import { OrderRepository } from '../order.repository';
+import { BackfillSalesRollupsUseCase } from './backfill-sales-rollups.usecase';
 import { RebuildSalesRollupsUseCase } from './rebuild-sales-rollups.usecase';
+import { SalesRollupBackfillRepository } from './sales-rollup-backfill.repository';
 import { SalesRollupRepository } from './sales-rollup.repository';
 import {
   SalesDailyItemEntity,
   SalesHourlyEntity,
   SalesMonthlyHourlyEntity,
   SalesMonthlyItemEntity,
+  SalesRollupBackfillEntity,
 } from './sales.entities';
 import { SalesReader } from './sales.reader';
 import { SalesVersions } from './sales-versions';
@@ -27,9 +30,25 @@ import { SalesVersions } from './sales-versions';
       SalesDailyItemEntity,
       SalesMonthlyHourlyEntity,
       SalesMonthlyItemEntity,
+      SalesRollupBackfillEntity,
     ]),
   ],
-  providers: [OrderRepository, SalesRollupRepository, SalesReader, SalesVersions, RebuildSalesRollupsUseCase],
-  exports: [SalesRollupRepository, SalesReader, SalesVersions, RebuildSalesRollupsUseCase],
+  providers: [
+    OrderRepository,
+    SalesRollupRepository,
+    SalesReader,
+    SalesVersions,
+    RebuildSalesRollupsUseCase,
+    SalesRollupBackfillRepository,
+    BackfillSalesRollupsUseCase,
+  ],
+  exports: [
+    SalesRollupRepository,
+    SalesReader,
+    SalesVersions,
+    RebuildSalesRollupsUseCase,
+    SalesRollupBackfillRepository,
+    BackfillSalesRollupsUseCase,
+  ],
 })
 export class SalesModule {}
