@@ -12,7 +12,6 @@ export interface PaidOrder {
   /** ISO 8601. */
   paidAt: string;
   items: { menuItemId: string; quantity: number; lineTotal: number }[];
-  paidAt: string;
 }
 
 type Items = { menuItemId: string; quantity: number; modifierOptionIds?: string[] }[];

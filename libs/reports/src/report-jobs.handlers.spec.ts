@@ -1,4 +1,4 @@
-import type { RebuildSalesRollupsUseCase } from '@coffee/orders';
+import type { BackfillSalesRollupsUseCase, RebuildSalesRollupsUseCase } from '@coffee/orders';
 import type { DailyReportGenerator } from './daily-report.generator';
 import { DailyReportHandler, RebuildRollupsHandler } from './report-jobs.handlers';
 
@@ -27,7 +27,11 @@ describe('report job handlers: payload checks', () => {
 
   it('reports.rebuild-rollups refuses bad dates and a reversed range', async () => {
     const run = jest.fn().mockResolvedValue({ days: 1, orders: 0 });
-    const handler = new RebuildRollupsHandler({ run } as unknown as RebuildSalesRollupsUseCase);
+    const backfill = jest.fn();
+    const handler = new RebuildRollupsHandler(
+      { run } as unknown as RebuildSalesRollupsUseCase,
+      { run: backfill } as unknown as BackfillSalesRollupsUseCase,
+    );
     await expect(handler.handle({ restaurantId: RESTAURANT, from: '2026-03-10', to: '10/03/2026' })).rejects.toThrow(
       'reports.rebuild-rollups: "to" is not a date written YYYY-MM-DD: 10/03/2026',
     );
@@ -37,5 +41,6 @@ describe('report job handlers: payload checks', () => {
     expect(run).not.toHaveBeenCalled();
     await handler.handle({ restaurantId: RESTAURANT, from: '2026-03-10', to: '2026-03-10' });
     expect(run).toHaveBeenCalledWith(RESTAURANT, '2026-03-10', '2026-03-10');
+    expect(backfill).not.toHaveBeenCalled();
   });
 });
