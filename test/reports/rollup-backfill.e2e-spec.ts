@@ -78,7 +78,7 @@ describe('sales rollups: the upgrade backfill runs on its own', () => {
   const db = () => api.app.get(DataSource);
 
   async function wipeRollups(restaurantId: string): Promise<void> {
-    for (const table of ['sales_hourly', 'sales_daily_items']) {
+    for (const table of ['sales_hourly', 'sales_daily_items', 'sales_monthly_hourly', 'sales_monthly_items']) {
       await db().query(`DELETE FROM ${table} WHERE restaurant_id = ?`, [restaurantId]);
     }
   }
@@ -148,7 +148,7 @@ describe('sales rollups: the upgrade backfill runs on its own', () => {
 
     // As after migration 1764500000000: the rollups know nothing of this history.
     await wipeRollups(restaurantId);
-    expect(await rows(restaurantId)).toEqual({ hourly: [], items: [] });
+    expect(await rows(restaurantId)).toEqual({ hourly: [], items: [], monthly: { hourly: [], items: [] } });
     const { from, to } = await queueBackfill(restaurantId, paid);
     expect([from, to]).toEqual(['2026-03-08', '2026-03-13']);
 
