@@ -1,3 +1,5 @@
+// Must stay the first import: see instrument.ts.
+import './instrument';
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { appConfigFrom, ConfigValidationError, currentEnvironment, loadDotEnvFile } from '@coffee/config';

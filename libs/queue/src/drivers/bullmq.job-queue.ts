@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Queue, type JobsOptions } from 'bullmq';
 import { AppError } from '@coffee/common';
 import { redisConfig, type RedisConfig } from '@coffee/config';
+import { bullmqTelemetry } from '@coffee/observability';
 import { createRedisClient, PRODUCER_OPTIONS } from '@coffee/redis';
 import { JobQueue } from '../job-queue';
 import {
@@ -51,6 +52,7 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
           connection: this.connection,
           prefix,
           skipWaitingForReady: true,
+          telemetry: bullmqTelemetry(),
         }),
       ]),
     ) as Record<QueueName, Queue>;
