@@ -12,6 +12,7 @@ import { IdempotencyModule } from '@coffee/idempotency';
 import { LoggingModule } from '@coffee/logging';
 import { MenuModule } from '@coffee/menu';
 import { MetricsModule } from '@coffee/metrics';
+import { ObservabilityModule } from '@coffee/observability';
 import { OrdersModule } from '@coffee/orders';
 import { InProcessScheduler, QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
@@ -36,6 +37,7 @@ import { SysadminBootstrap, UsersModule } from '@coffee/users';
     QueueModule,
     HealthModule,
     MetricsModule,
+    ObservabilityModule,
     IdempotencyModule,
     AuthModule,
     UsersModule,

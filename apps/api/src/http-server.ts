@@ -18,6 +18,7 @@ import type { AppConfig } from '@coffee/config';
 import { ShutdownState } from '@coffee/health';
 import { PublicMenuCache, PublicMenuRateLimit, registerPublicMenuRoute } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
+import { traceRoutes } from '@coffee/observability';
 import { setupOpenApi } from './openapi';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -101,6 +102,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     },
   });
   installRequestDrain(instance);
+  // Before the early answers, which skip the later request hooks; adds no hook when tracing is off.
+  traceRoutes(instance);
   installEarlyAnswers(instance, jsonSecurityHeaders(config));
   installRequestParsing(instance, { authPath: `/${API_PREFIX}/auth` });
   return new FastifyAdapter(instance);

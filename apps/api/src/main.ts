@@ -2,6 +2,8 @@
 // later start (a scale-out, a restart, a CLI call) skips most JS compilation.
 import { enableCompileCache } from 'node:module';
 enableCompileCache();
+// Then, before anything it instruments is loaded: see instrument.ts.
+import './instrument';
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { appConfigFrom, ConfigValidationError, currentEnvironment, loadDotEnvFile } from '@coffee/config';

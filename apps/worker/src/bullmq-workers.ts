@@ -8,6 +8,7 @@ import {
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { appConfig, redisConfig, type AppConfig, type RedisConfig } from '@coffee/config';
+import { bullmqTelemetry, reportJobFailure } from '@coffee/observability';
 import {
   bullJobOptions,
   BullMqJobQueue,
@@ -16,6 +17,7 @@ import {
   JobQueue,
   QUEUES,
   RECURRING_JOBS,
+  restaurantIdOf,
   type JobName,
 } from '@coffee/queue';
 import { createRedisClient, WORKER_OPTIONS } from '@coffee/redis';
@@ -74,11 +76,21 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
           stalledInterval: this.app.workerStalledIntervalMs,
           // A job whose worker died runs again once; a job that kills its worker twice fails.
           maxStalledCount: 1,
+          telemetry: bullmqTelemetry(),
         },
       );
       worker.on('failed', (job, error) => {
         const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
-        if (job && final) this.metrics.failedForGood(name, job.name);
+        if (job && final) {
+          this.metrics.failedForGood(name, job.name);
+          reportJobFailure(error, {
+            queue: name,
+            name: job.name,
+            id: job.id ?? '',
+            attempts: job.attemptsMade,
+            restaurantId: restaurantIdOf(job.data),
+          });
+        }
         this.logger.warn(
           { err: error, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, final },
           final ? 'Job failed; no attempts left' : 'Job attempt failed; retrying with backoff',

@@ -2,6 +2,8 @@
 // later start (a scale-out, a restart, a CLI call) skips most JS compilation.
 import { enableCompileCache } from 'node:module';
 enableCompileCache();
+// Then, before anything it instruments is loaded: see instrument.ts.
+import './instrument';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';

@@ -9,6 +9,7 @@ import { HealthModule } from '@coffee/health';
 import { IdempotencyModule } from '@coffee/idempotency';
 import { LoggingModule } from '@coffee/logging';
 import { MetricsModule } from '@coffee/metrics';
+import { ObservabilityModule } from '@coffee/observability';
 import { QueueModule } from '@coffee/queue';
 import { RedisModule } from '@coffee/redis';
 import { ReportJobsModule } from '@coffee/reports';
@@ -29,6 +30,7 @@ import { JobMetrics } from './job-metrics';
     QueueModule,
     HealthModule,
     MetricsModule,
+    ObservabilityModule,
     IdempotencyModule,
     SubscriptionLifecycleModule,
     ReportJobsModule,

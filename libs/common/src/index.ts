@@ -4,6 +4,7 @@ export * from './errors/database-errors';
 export * from './errors/error-codes';
 export * from './errors/problem';
 export * from './errors/problem-details.filter';
+export * from './errors/unexpected-errors';
 export * from './http/api-errors.decorator';
 export * from './http/early-answers';
 export * from './http/id-param.pipe';

@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigValidationError, validateEnvironment } from './environment';
-import { appConfigFrom, authConfigFrom, databaseConfigFrom, redisConfigFrom } from './namespaces';
+import {
+  appConfigFrom,
+  authConfigFrom,
+  databaseConfigFrom,
+  observabilityConfigFrom,
+  redisConfigFrom,
+} from './namespaces';
 
 const STRONG = 'q8Zr4v1XkP0tLm7sWc2bNe9yHd3uGa6j';
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: STRONG, CORS_ORIGINS: 'https://admin.example.com' };
@@ -266,5 +272,57 @@ describe('configuration namespaces', () => {
     expect(Buffer.byteLength(auth.jwtSecret)).toBeGreaterThanOrEqual(32);
     expect(authConfigFrom(validateEnvironment({})).jwtSecret).toBe(auth.jwtSecret);
     expect(authConfigFrom(validateEnvironment({ JWT_SECRET: STRONG })).jwtSecret).toBe(STRONG);
+  });
+
+  it('leaves error tracking and tracing off unless their variables are set', () => {
+    expect(observabilityConfigFrom(validateEnvironment({}))).toEqual({ errorTracking: null, tracing: null });
+  });
+
+  it('configures error tracking from SENTRY_DSN (or SENTRY_DSN_FILE), filed under NODE_ENV unless told', () => {
+    const dsn = 'https://abc123@o1.ingest.example.test/42';
+    expect(
+      observabilityConfigFrom(validateEnvironment({ SENTRY_DSN: dsn, NODE_ENV: 'test', APP_VERSION: '1.2.3' }))
+        .errorTracking,
+    ).toEqual({ dsn, environment: 'test', release: '1.2.3' });
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'dsn'), `${dsn}\n`);
+    expect(
+      observabilityConfigFrom(validateEnvironment({ SENTRY_DSN_FILE: join(dir, 'dsn'), SENTRY_ENVIRONMENT: 'eu-1' }))
+        .errorTracking,
+    ).toMatchObject({ dsn, environment: 'eu-1' });
+    expect(problemsOf({ SENTRY_DSN: 'https://o1.ingest.example.test/42' })).toEqual([
+      expect.stringContaining('SENTRY_DSN must be a DSN'),
+    ]);
+  });
+
+  it('configures tracing from the OTLP endpoint, headers and sampler', () => {
+    const tracing = observabilityConfigFrom(
+      validateEnvironment({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example.test:4318/',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=s%3Dcret, x-team=cafe',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+      }),
+    ).tracing;
+    expect(tracing).toEqual({
+      tracesUrl: 'https://otel.example.test:4318/v1/traces',
+      headers: { 'x-api-key': 's=cret', 'x-team': 'cafe' },
+      sampler: 'parentbased_traceidratio',
+      ratio: 0.25,
+    });
+    expect(
+      observabilityConfigFrom(validateEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).tracing,
+    ).toMatchObject({ headers: {}, sampler: 'parentbased_always_on', ratio: 1 });
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http'],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL must be http/json'],
+    [{ OTEL_EXPORTER_OTLP_HEADERS: 'no-equals-sign' }, 'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs'],
+    [{ OTEL_EXPORTER_OTLP_HEADERS: 'x=%E0%A4%A' }, 'OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs'],
+    [{ OTEL_TRACES_SAMPLER: 'jaeger_remote' }, 'OTEL_TRACES_SAMPLER'],
+    [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, 'OTEL_TRACES_SAMPLER_ARG'],
+  ])('refuses %p', (raw, message) => {
+    expect(problemsOf(raw)).toEqual([expect.stringContaining(message)]);
   });
 });

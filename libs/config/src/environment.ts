@@ -5,6 +5,7 @@ import {
   IsBooleanString,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -92,6 +93,8 @@ export const FILE_BACKED_VARIABLES = [
   'JWT_SECRET',
   'SYSADMIN_PASSWORD',
   'METRICS_TOKEN',
+  'SENTRY_DSN',
+  'OTEL_EXPORTER_OTLP_HEADERS',
 ] as const;
 
 /** Secrets that must be strong outside development and test. */
@@ -102,6 +105,40 @@ const EXAMPLE_SECRET_MARKERS = ['change-me', 'changeme', 'example', 'replace-me'
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+const toNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d*\.?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/** The samplers of the OpenTelemetry specification's `OTEL_TRACES_SAMPLER` (the Jaeger and X-Ray ones aside). */
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type TraceSampler = (typeof TRACE_SAMPLERS)[number];
+
+/**
+ * `OTEL_EXPORTER_OTLP_HEADERS` as the specification writes it: `key=value`
+ * pairs separated by commas, values percent-encoded. Null when malformed.
+ */
+export function parseOtlpHeaders(value: string | undefined): Record<string, string> | null {
+  const headers: Record<string, string> = {};
+  if (!value?.trim()) return headers;
+  for (const pair of value.split(',')) {
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, at).trim();
+    if (at < 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) return null;
+    try {
+      headers[key] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      return null;
+    }
+  }
+  return headers;
+}
 
 /**
  * The raw environment as the application understands it. Every variable the
@@ -347,6 +384,44 @@ export class EnvironmentVariables {
   @IsString()
   @IsOptional()
   APP_VERSION?: string;
+
+  /** Error tracking: the Sentry project's DSN. Unset, the Sentry SDK is not even loaded. */
+  @Matches(/^https?:\/\/[^/@\s]+@[^/\s]+\/.+$/, {
+    message: 'SENTRY_DSN must be a DSN such as https://<public key>@<host>/<project id>',
+  })
+  @IsOptional()
+  SENTRY_DSN?: string;
+
+  /** The environment events are filed under (default: NODE_ENV). */
+  @IsString()
+  @MaxLength(64)
+  @IsOptional()
+  SENTRY_ENVIRONMENT?: string;
+
+  /** Tracing: the OTLP/HTTP collector's base URL (`/v1/traces` is appended). Unset, no OpenTelemetry code is loaded. */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
+  @IsOptional()
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** The only protocol the exporter speaks; given, it must say so (a gRPC endpoint would receive nothing). */
+  @IsIn(['http/json'], { message: 'OTEL_EXPORTER_OTLP_PROTOCOL must be http/json (OTLP over HTTP with JSON)' })
+  @IsOptional()
+  OTEL_EXPORTER_OTLP_PROTOCOL?: string;
+
+  /** Headers sent with every export (a vendor's API key): `key=value,key2=value2`, values percent-encoded. */
+  @IsString()
+  @IsOptional()
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+
+  @IsIn(TRACE_SAMPLERS)
+  OTEL_TRACES_SAMPLER: TraceSampler = 'parentbased_always_on';
+
+  /** The sampled fraction of traces for the `traceidratio` samplers. */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  OTEL_TRACES_SAMPLER_ARG = 1;
 }
 
 /** Thrown at boot when the environment is unusable; the message names every bad variable. */
@@ -418,6 +493,8 @@ export function validateEnvironment(raw: RawEnv): EnvironmentVariables {
     const messages = Object.values(error.constraints ?? {});
     problems.push(...(messages.length > 0 ? messages : [`${error.property} is invalid`]));
   }
+  if (parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS) === null)
+    problems.push('OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas');
   const trustProxy = trustProxyProblem(env.TRUST_PROXY);
   if (trustProxy) problems.push(trustProxy);
   const readHosts = problems.length === 0 ? readHostsProblem(env) : null;

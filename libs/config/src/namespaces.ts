@@ -8,6 +8,8 @@ import {
   validateEnvironment,
   type EnvironmentVariables,
   type HostAndPort,
+  parseOtlpHeaders,
+  type TraceSampler,
 } from './environment';
 
 /**
@@ -156,6 +158,49 @@ export function databaseConfigFrom(env: EnvironmentVariables) {
 
 export function redisConfigFrom(env: EnvironmentVariables) {
   return { url: env.REDIS_URL ?? null, keyPrefix: env.REDIS_KEY_PREFIX };
+}
+
+export interface ErrorTrackingConfig {
+  dsn: string;
+  environment: string;
+  release: string;
+}
+
+export interface TracingConfig {
+  /** Where spans go: `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
+  tracesUrl: string;
+  headers: Record<string, string>;
+  sampler: TraceSampler;
+  /** The fraction of traces kept by the `traceidratio` samplers. */
+  ratio: number;
+}
+
+/**
+ * Error tracking (SENTRY_DSN) and tracing (OTEL_EXPORTER_OTLP_ENDPOINT); each
+ * null when its variable is unset, and then nothing of it is loaded.
+ */
+export function observabilityConfigFrom(env: EnvironmentVariables): {
+  errorTracking: ErrorTrackingConfig | null;
+  tracing: TracingConfig | null;
+} {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return {
+    errorTracking: env.SENTRY_DSN
+      ? {
+          dsn: env.SENTRY_DSN,
+          environment: env.SENTRY_ENVIRONMENT ?? env.NODE_ENV,
+          release: env.APP_VERSION ?? packageVersion(),
+        }
+      : null,
+    tracing: endpoint
+      ? {
+          tracesUrl: `${endpoint.replace(/\/+$/, '')}/v1/traces`,
+          headers: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS) ?? {},
+          sampler: env.OTEL_TRACES_SAMPLER,
+          ratio: env.OTEL_TRACES_SAMPLER_ARG,
+        }
+      : null,
+  };
 }
 
 let generatedDevSecret: string | undefined;

@@ -142,3 +142,9 @@ export interface JobContext {
 export interface JobHandler<N extends JobName> {
   handle(payload: JobPayload<N>, context: JobContext): Promise<unknown>;
 }
+
+/** The tenant a job works for, when its payload names one (the report jobs), for error reports. */
+export function restaurantIdOf(payload: unknown): string | null {
+  const id = (payload as { restaurantId?: unknown } | null)?.restaurantId;
+  return typeof id === 'string' ? id : null;
+}

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { ACCESS_METADATA, AppError, Clock, WRITABLE_WHEN_INACTIVE, type AccessRule } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
+import { tagRequest } from '@coffee/observability';
 import { RequestContext, writesAllowed, type Principal, type TenantStanding } from '@coffee/tenancy';
 import { CSRF_COOKIE, CSRF_HEADER } from '../auth.constants';
 import { CsrfTokens } from '../sessions/csrf-tokens';
@@ -77,7 +78,7 @@ export class AuthGuard implements CanActivate {
       }
     }
     this.context.setPrincipal(principal);
-    this.tagLogs(principal);
+    this.tagCaller(principal);
     if (rule.kind === 'public') return true;
     if (principal.restaurantId && standing.restaurantStatus !== 'active') {
       throw new AppError('TENANT_SUSPENDED', 'This restaurant is suspended');
@@ -123,8 +124,9 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  /** Every later log line of this request names the restaurant and the caller. */
-  private tagLogs(principal: Principal): void {
+  /** Every later log line of this request names the restaurant and the caller; so do its error events and trace span. */
+  private tagCaller(principal: Principal): void {
+    tagRequest({ restaurantId: principal.restaurantId, userId: principal.userId, apiKeyId: principal.apiKeyId });
     try {
       this.logger.assign({
         restaurantId: principal.restaurantId,

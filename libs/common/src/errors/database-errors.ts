@@ -85,3 +85,17 @@ export function databaseErrorForLog(error: DriverErrorFields & object): Record<s
     query: text(error.query),
   };
 }
+
+/**
+ * What error tracking may receive of a database error: its kind, and its
+ * message and stack without quoted literals. Never the statement nor its bound
+ * parameters, which stay on the original (TypeORM copies the driver's fields
+ * onto it). Anything else is returned as it is.
+ */
+export function databaseErrorForReport(error: unknown): unknown {
+  if (!(error instanceof Error) || !isDatabaseError(error)) return error;
+  const report = new Error(withoutSqlLiterals(error.message));
+  report.name = error.name;
+  report.stack = error.stack === undefined ? undefined : withoutSqlLiterals(error.stack);
+  return report;
+}

@@ -1,6 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { healthReportOf, resolveProblem, toProblemDetails } from './problem';
+import { notifyUnexpectedError } from './unexpected-errors';
 
 const logger = new Logger('Errors');
 
@@ -14,6 +15,10 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, except
   const requestId = String(request.id);
   if (unexpected) {
     logger.error({ err: exception, requestId, url: request.url }, 'Unhandled error while serving a request');
+    // A 503 (a dependency down, retries used up) is the designed answer to an outage, not a defect.
+    if (error.status === 500) {
+      notifyUnexpectedError(exception, { requestId, method: request.method, route: request.routeOptions.url });
+    }
   } else if (error.status >= 500) {
     logger.warn({ err: error.cause ?? exception, requestId, url: request.url }, error.message);
   }

@@ -1,5 +1,7 @@
 import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { AppError } from './app-error';
+import { databaseErrorForReport } from './database-errors';
 import { resolveProblem, toProblemDetails } from './problem';
 
 describe('resolveProblem', () => {
@@ -92,5 +94,32 @@ describe('toProblemDetails', () => {
       errors: [{ field: 'price', message: 'price must be a positive integer' }],
     });
     expect(toProblemDetails(AppError.notFound('Order'), '/y', 'r')).not.toHaveProperty('errors');
+  });
+});
+
+describe('databaseErrorForReport', () => {
+  it('keeps the kind and the shape of the message and stack, not the literals, statement or parameters', () => {
+    const driverError = Object.assign(new Error("Duplicate entry 'ann@cafe.test' for key 'uq_users_email'"), {
+      code: 'ER_DUP_ENTRY',
+      sql: "INSERT INTO users (email) VALUES ('ann@cafe.test')",
+    });
+    const failed = new QueryFailedError(
+      'INSERT INTO users (email, password_hash) VALUES (?, ?)',
+      ['ann@cafe.test', '$argon2id$hash'],
+      driverError,
+    );
+    const report = databaseErrorForReport(failed) as Error;
+    expect(report).toBeInstanceOf(Error);
+    expect(report).toMatchObject({ name: 'QueryFailedError', message: 'Duplicate entry ? for key ?' });
+    expect(report.stack).toContain('QueryFailedError: Duplicate entry ? for key ?');
+    expect(Object.keys(report)).toEqual(['name']);
+    expect(JSON.stringify({ ...report, message: report.message, stack: report.stack })).not.toMatch(
+      /ann@cafe|argon2|INSERT/,
+    );
+  });
+
+  it('passes any other error through', () => {
+    const error = new TypeError('x is undefined');
+    expect(databaseErrorForReport(error)).toBe(error);
   });
 });

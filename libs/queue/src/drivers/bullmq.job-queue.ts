@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Queue, type JobsOptions } from 'bullmq';
 import { AppError } from '@coffee/common';
 import { redisConfig, type RedisConfig } from '@coffee/config';
+import { bullmqTelemetry } from '@coffee/observability';
 import { createRedisClient, PRODUCER_OPTIONS } from '@coffee/redis';
 import { JobQueue } from '../job-queue';
 import {
@@ -64,7 +65,12 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   private lastErrorLog = 0;
 
   private open(name: QueueName): Queue {
-    const queue = new Queue(name, { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true });
+    const queue = new Queue(name, {
+      connection: this.connection,
+      prefix: this.prefix,
+      skipWaitingForReady: true,
+      telemetry: bullmqTelemetry(),
+    });
     queue.on('error', (error) => this.onQueueError(error));
     queue.waitUntilReady().catch(() => this.broken.add(queue));
     return queue;

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { reportJobFailure } from '@coffee/observability';
 import { JobQueue } from '../job-queue';
 import { JobHandlerRegistry } from '../job-handler.registry';
 import {
   JOB_OPTIONS,
   JOB_QUEUE,
   QUEUES,
+  restaurantIdOf,
   type EnqueueOptions,
   type FailedJob,
   type FailedJobsQuery,
@@ -128,6 +130,13 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       job.error = message;
       job.finishedOn = Date.now();
       this.logger.error({ err: error, jobId: job.id, job: job.name }, 'Job failed');
+      reportJobFailure(error, {
+        queue: JOB_QUEUE[job.name],
+        name: job.name,
+        id: job.id,
+        attempts: job.attempts,
+        restaurantId: restaurantIdOf(job.payload),
+      });
     }
     this.forgetOldJobs();
   }

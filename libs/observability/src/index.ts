@@ -1,0 +1,3 @@
+export * from './observability';
+export * from './observability.module';
+export type * from './telemetry';
