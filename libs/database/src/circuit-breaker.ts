@@ -2,6 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
 import type { DataSource } from 'typeorm';
+import { DB_CONNECTION_FAILURE_CODES, errorCodeOf } from '@coffee/common';
 import type { DatabaseConfig } from '@coffee/config';
 import { isEmbedded } from './data-source.options';
 
@@ -16,34 +17,7 @@ export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
  * counts. A statement the server refused (duplicate key, lock wait timeout,
  * deadlock, bad SQL) proves the server is there and never opens it.
  */
-const CONNECTION_FAILURES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  POOL_ACQUIRE_TIMEOUT,
-  CIRCUIT_OPEN,
-]);
-
-/** The first error code on the error, its driver error or its causes. */
-export function errorCodeOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const { code } = current as { code?: unknown };
-    if (typeof code === 'string' && code.length > 0) return code;
-    current =
-      (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
+const CONNECTION_FAILURES = new Set([...DB_CONNECTION_FAILURE_CODES, POOL_ACQUIRE_TIMEOUT, CIRCUIT_OPEN]);
 
 /** True when `error` says the database could not be reached (see CONNECTION_FAILURES). */
 export function isConnectionFailure(error: unknown): boolean {

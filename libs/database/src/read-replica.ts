@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DB_CONNECTION_FAILURE_CODES } from '@coffee/common';
 import { databaseConfig, type DatabaseConfig } from '@coffee/config';
 import { isEmbedded } from './data-source.options';
 import { driverErrorCode } from './lock-retry';
@@ -11,24 +12,10 @@ export const REPLICA_PROBE_MS = 2000;
 /** After a replica was found behind by more than DB_READ_WAIT_MS, reads skip the replicas this long. */
 export const REPLICA_BEHIND_BACKOFF_MS = 1000;
 
-/** Driver errors that mean the replica's connection is gone, not that the query is wrong. */
-const CONNECTION_LOST = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-]);
-
 /** A lost or refused connection (mysql2 flags errors that end a connection `fatal`), not a wrong query. */
 function isConnectionLoss(error: unknown): boolean {
   const code = driverErrorCode(error);
-  if (code && CONNECTION_LOST.has(code)) return true;
+  if (code && DB_CONNECTION_FAILURE_CODES.has(code)) return true;
   const driverError = (error as { driverError?: unknown } | null)?.driverError ?? error;
   return (driverError as { fatal?: unknown } | null)?.fatal === true;
 }

@@ -1,3 +1,36 @@
+/**
+ * Driver error codes meaning the database could not be reached or dropped the
+ * connection (refused, reset, timed out, too many connections, shutting
+ * down), not that a statement was wrong. The error mapping answers them 503,
+ * the circuit breaker counts them, read replicas fall back on them.
+ */
+export const DB_CONNECTION_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+]);
+
+/** The first error code on an error, its driver error or its causes. */
+export function errorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && code.length > 0) return code;
+    current =
+      (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** True for a unique-constraint violation on MySQL/MariaDB or SQLite. */
 export function isUniqueViolation(error: unknown): boolean {
   const candidates = [error, (error as { driverError?: unknown } | null)?.driverError];

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { AppError, type FieldError } from './app-error';
-import { isStorageFailure } from './database-errors';
+import { DB_CONNECTION_FAILURE_CODES, errorCodeOf, isStorageFailure } from './database-errors';
 import { ERROR_TITLES, problemType, type ErrorCode } from './error-codes';
 
 /** RFC 9457 problem details, as the contract shapes them. */
@@ -68,16 +68,7 @@ function formatBytes(bytes: number): string {
 
 /** Driver errors that mean "the database is not there", not "the query is wrong". */
 const UNAVAILABLE_ERRNOS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
+  ...DB_CONNECTION_FAILURE_CODES,
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_LOCK_DEADLOCK',
   // The database circuit breaker is open, or the pool gave no connection in time (libs/database).
@@ -90,17 +81,6 @@ const UNAVAILABLE_ERRNOS = new Set([
 function retryAfterOf(error: unknown): number | undefined {
   const seconds = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
-}
-
-function errorCodeOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const { code } = current as { code?: unknown };
-    if (typeof code === 'string' && code.length > 0) return code;
-    current =
-      (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function fromHttpException(exception: HttpException): AppError {
