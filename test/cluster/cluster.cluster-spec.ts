@@ -6,6 +6,7 @@ import {
   createShop,
   expectStatus,
   idempotencyKey,
+  jobAttempts,
   PASSWORD,
   Session,
   startCluster,
@@ -16,102 +17,17 @@ import {
   type ClusterShop,
   type Reply,
 } from './cluster';
+import { expectVisibleWithinASecond, watchMenu } from './menu-watch';
+import { expectedTotals, snapshotOrders, type OrderJson } from './orders-snapshot';
 
 // Four Nest processes booting and working at once on a loaded 2-core machine.
 jest.setTimeout(120_000);
 
 /** Failed sign-ins allowed per IP and window, set low on all three instances for the rate-limit proof. */
 const LOGIN_IP_MAX_FAILURES = 9;
-/** The contract: a menu write is visible on every instance within one second. */
-const VISIBLE_WITHIN_MS = 1000;
-
-interface OrderLineJson {
-  id: string;
-  unitPrice: number;
-  quantity: number;
-  lineTotal: number;
-}
-interface OrderJson {
-  id: string;
-  number: number;
-  items: OrderLineJson[];
-  subtotal: number;
-  tax: number;
-  discount: number;
-  tip: number;
-  total: number;
-}
-
-/** What `takeaway(shop, cookies)` must cost: 2 large lattes (2 × 550, 19%) and `cookies` cookies (250 each, 5%). */
-function expectedTotals(cookies: number): { subtotal: number; tax: number; total: number } {
-  const halfUp = (value: number): number => Math.floor(value + 0.5);
-  const subtotal = 2 * 550 + 250 * cookies;
-  const tax = halfUp((1100 * 1900) / 10_000) + halfUp((250 * cookies * 500) / 10_000);
-  return { subtotal, tax, total: subtotal + tax };
-}
 
 const placeOrder = (shop: ClusterShop, target: RunningProcess, body: object, key: string): Promise<Reply> =>
   shop.staff.post(target, '/api/v1/orders', body, { 'idempotency-key': key });
-
-/** How one instance's public menu answers went after a write answered at `since` (Date.now()). */
-interface MenuWatch {
-  /** Milliseconds after the write's answer at which the last request that still got the old menu was sent (null: none). */
-  lastOldSentAfterMs: number | null;
-  /** Old answers after a new one had been served (the copy went backwards). */
-  oldAfterNew: number;
-}
-
-/**
- * Asks one instance for the public menu until it has served the new one and a
- * request sent more than VISIBLE_WITHIN_MS after the write's answer has come
- * back, noting when each request was sent. The proof is then that no request
- * sent later than that second got the old menu. A slow machine only delays
- * answers, which can hide staleness but never invent it, so the check cannot
- * fail on timing alone; the mechanism (each instance compares the menu version
- * in Redis at most every 250 ms) leaves it ~750 ms of room.
- */
-async function watchMenu(
-  target: RunningProcess,
-  path: string,
-  isNew: (res: Reply) => boolean,
-  since: number,
-): Promise<MenuWatch> {
-  let seenNew = false;
-  let lastOld: number | null = null;
-  let oldAfterNew = 0;
-  for (;;) {
-    const sentAt = Date.now() - since;
-    const res = await call(target, 'GET', path);
-    if (res.status !== 200 && res.status !== 404) throw new Error(`public menu answered ${res.status}`);
-    if (isNew(res)) seenNew = true;
-    else {
-      lastOld = sentAt;
-      if (seenNew) oldAfterNew += 1;
-    }
-    if (seenNew && sentAt > VISIBLE_WITHIN_MS) return { lastOldSentAfterMs: lastOld, oldAfterNew };
-    if (sentAt > 30_000) throw new Error(`${target.url}${path} still serves the old menu after 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function expectVisibleWithinASecond(watch: MenuWatch): void {
-  expect(watch.oldAfterNew).toBe(0);
-  // No request sent later than 1 s after the write's answer got the old menu.
-  expect(watch.lastOldSentAfterMs ?? 0).toBeLessThanOrEqual(VISIBLE_WITHIN_MS);
-}
-
-/** `job_duration_seconds_count` of the worker for one job name and outcome (0 when absent). */
-function jobAttempts(metrics: string, name: string, status: 'completed' | 'failed'): number {
-  return metrics
-    .split('\n')
-    .filter(
-      (line) =>
-        line.startsWith('job_duration_seconds_count{') &&
-        line.includes(`name="${name}"`) &&
-        line.includes(`status="${status}"`),
-    )
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
 
 describe('three API instances and one worker on one MariaDB and one Redis (full mode)', () => {
   const started: RunningProcess[] = [];
@@ -415,36 +331,8 @@ describe('three API instances and one worker on one MariaDB and one Redis (full 
     expect(lost.length).toBeGreaterThan(0);
     expect(answered.length + lost.length).toBe(attempts.length);
 
-    // The database as the kill left it, in one snapshot (a dead connection's open transaction is
-    // rolled back, never visible; a COMMIT it sent just before dying may still land, after the snapshot).
-    await db!.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    await db!.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
-    const [orderRows] = await db!.query(
-      `SELECT o.id, o.number, o.subtotal, o.tax, o.discount, o.tip, o.total,
-              (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS line_count,
-              (SELECT COALESCE(SUM(l.line_total), 0) FROM order_lines l WHERE l.order_id = o.id) AS line_sum,
-              (SELECT COALESCE(SUM(l.tax), 0) FROM order_lines l WHERE l.order_id = o.id) AS line_tax,
-              (SELECT COUNT(*) FROM order_status_history h WHERE h.order_id = o.id) AS history
-         FROM orders o WHERE o.restaurant_id = ?`,
-      [shop.restaurantId],
-    );
-    const stored = new Map(
-      (orderRows as Record<string, string | number>[]).map((row) => [
-        String(row.id),
-        {
-          number: Number(row.number),
-          subtotal: Number(row.subtotal),
-          tax: Number(row.tax),
-          discount: Number(row.discount),
-          tip: Number(row.tip),
-          total: Number(row.total),
-          lineCount: Number(row.line_count),
-          lineSum: Number(row.line_sum),
-          lineTax: Number(row.line_tax),
-          history: Number(row.history),
-        },
-      ]),
-    );
+    // The database as the kill left it, in one snapshot.
+    const { orders: stored, keys, orphanLines, linesOf } = await snapshotOrders(db!, shop.restaurantId);
     // Nothing half-written: every stored order has its two lines, totals that add up, its first history entry.
     for (const [id, order] of stored) {
       expect({ id, ...order }).toMatchObject({
@@ -457,22 +345,7 @@ describe('three API instances and one worker on one MariaDB and one Redis (full 
       });
     }
     expect(new Set([...stored.values()].map((order) => order.number)).size).toBe(stored.size);
-    const [orphanRows] = await db!.query(
-      `SELECT COUNT(*) AS n FROM order_lines l LEFT JOIN orders o ON o.id = l.order_id
-        WHERE l.restaurant_id = ? AND o.id IS NULL`,
-      [shop.restaurantId],
-    );
-    expect(Number((orphanRows as { n: number }[])[0]?.n)).toBe(0);
-    const [keyRows] = await db!.query(
-      'SELECT idem_key, status, response_body FROM idempotency_keys WHERE restaurant_id = ?',
-      [shop.restaurantId],
-    );
-    const keys = new Map(
-      (keyRows as { idem_key: string; status: string; response_body: string | null }[]).map((row) => [
-        row.idem_key,
-        row,
-      ]),
-    );
+    expect(orphanLines).toBe(0);
     // One completed key per stored order, and no key left claimed by the dead process.
     expect([...keys.values()].filter((row) => row.status !== 'completed')).toEqual([]);
     expect(keys.size).toBe(stored.size);
@@ -481,20 +354,6 @@ describe('three API instances and one worker on one MariaDB and one Redis (full 
     );
 
     // Every 201 seen is there, with all its lines, as answered and priced right.
-    const [lineRows] = await db!.query(
-      'SELECT id, order_id, unit_price, quantity, line_total FROM order_lines WHERE restaurant_id = ? ORDER BY position',
-      [shop.restaurantId],
-    );
-    await db!.query('COMMIT');
-    const linesOf = (orderId: string): OrderLineJson[] =>
-      (lineRows as Record<string, string | number>[])
-        .filter((row) => row.order_id === orderId)
-        .map((row) => ({
-          id: String(row.id),
-          unitPrice: Number(row.unit_price),
-          quantity: Number(row.quantity),
-          lineTotal: Number(row.line_total),
-        }));
     for (const attempt of answered) {
       const order = attempt.order!;
       expect(stored.get(order.id)).toMatchObject({

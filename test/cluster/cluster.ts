@@ -230,3 +230,16 @@ export function takeaway(shop: ClusterShop, cookies = 1): object {
 }
 
 export const idempotencyKey = (): string => `key-${randomBytes(8).toString('hex')}`;
+
+/** `job_duration_seconds_count` of the worker for one job name and outcome (0 when absent). */
+export function jobAttempts(metrics: string, name: string, status: 'completed' | 'failed'): number {
+  return metrics
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith('job_duration_seconds_count{') &&
+        line.includes(`name="${name}"`) &&
+        line.includes(`status="${status}"`),
+    )
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}

@@ -12,56 +12,20 @@ import {
   unknownFieldErrors,
   type Manifest,
 } from '../support/kubernetes';
+import {
+  dockerfileCmd,
+  podLabels,
+  portNumber,
+  selects,
+  type Container,
+  type LabelSelector,
+  type PolicyPort,
+  type Workload,
+} from '../support/kubernetes-objects';
 import { runCli, spawnApp, waitFor, type RunningProcess } from '../support/processes';
 
 // Spawns the built apps and type-checks the manifests: slow on a loaded 2-core machine.
 jest.setTimeout(90_000);
-
-/** The parts of the Kubernetes API objects these checks read. */
-interface Probe {
-  httpGet: { path: string; port: string | number };
-}
-interface Container {
-  name: string;
-  image: string;
-  command: string[];
-  ports?: { name: string; containerPort: number }[];
-  envFrom?: { configMapRef?: { name: string } }[];
-  env?: { name: string; value?: string; valueFrom?: unknown }[];
-  resources: { requests: Record<string, string>; limits: Record<string, string> };
-  startupProbe?: Probe;
-  livenessProbe?: Probe;
-  readinessProbe?: Probe;
-  lifecycle?: { preStop?: { sleep?: { seconds: number } } };
-  securityContext: {
-    allowPrivilegeEscalation: boolean;
-    readOnlyRootFilesystem: boolean;
-    capabilities: { drop: string[] };
-  };
-  volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
-}
-interface PodSpec {
-  automountServiceAccountToken: boolean;
-  enableServiceLinks: boolean;
-  terminationGracePeriodSeconds: number;
-  securityContext: { runAsNonRoot: boolean; runAsUser: number; seccompProfile: { type: string } };
-  containers: Container[];
-  volumes: { name: string; emptyDir?: object; secret?: { secretName: string } }[];
-}
-interface Workload extends Manifest {
-  spec: {
-    replicas?: number;
-    selector?: { matchLabels: Record<string, string> };
-    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
-  };
-}
-interface LabelSelector {
-  matchLabels: Record<string, string>;
-}
-interface PolicyPort {
-  port: string | number;
-  protocol: string;
-}
 
 const OVERLAY = join(K8S_DIR, 'overlays', 'example');
 const NAMESPACE = 'coffee';
@@ -94,22 +58,6 @@ function onlyContainer(workload: Workload): Container {
   const containers = workload.spec.template.spec.containers;
   expect(containers).toHaveLength(1);
   return containers[0];
-}
-
-function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-  return Object.entries(selector.matchLabels).every(([key, value]) => labels[key] === value);
-}
-
-function podLabels(workload: Workload): Record<string, string> {
-  return workload.spec.template.metadata.labels;
-}
-
-/** A named container port's number (probes, Services and NetworkPolicies name it). */
-function portNumber(container: Container, port: string | number): number {
-  if (typeof port === 'number') return port;
-  const named = container.ports?.find((candidate) => candidate.name === port);
-  if (!named) throw new Error(`container ${container.name} has no port named ${port}`);
-  return named.containerPort;
 }
 
 /** The secret volume's mount path in a container. */
@@ -184,18 +132,6 @@ function nodeCommand(container: Container): { script: string; args: string[] } {
   expect(script).toMatch(/^dist\/apps\/(api|worker|cli)\/src\/main\.js$/);
   expect(existsSync(join(__dirname, '..', '..', script))).toBe(true);
   return { script, args: container.command.slice(at + 1) };
-}
-
-/** The CMD of a Dockerfile stage, as an exec-form array. */
-function dockerfileCmd(stage: string): string[] {
-  const dockerfile = readFileSync(join(__dirname, '..', '..', 'Dockerfile'), 'utf8');
-  const start = dockerfile.search(new RegExp(`^FROM \\S+ AS ${stage}$`, 'm'));
-  expect(start).toBeGreaterThanOrEqual(0);
-  const rest = dockerfile.slice(start);
-  const end = rest.slice(1).search(/^FROM /m);
-  const cmd = /^CMD (\[.*\])$/m.exec(end < 0 ? rest : rest.slice(0, end + 1))?.[1];
-  if (!cmd) throw new Error(`the Dockerfile stage ${stage} has no exec-form CMD`);
-  return JSON.parse(cmd) as string[];
 }
 
 describe('Kubernetes manifests (deploy/k8s, the example overlay)', () => {
