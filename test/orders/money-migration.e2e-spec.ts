@@ -1,13 +1,8 @@
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { databaseConfigFrom, validateEnvironment } from '@coffee/config';
-import { buildDataSourceOptions, MIGRATIONS } from '@coffee/database';
-import { ENTITIES } from '../../ormconfig';
+import { randomUUID } from 'node:crypto';
+import { MIGRATIONS } from '@coffee/database';
 import { FULL_MODE } from '../support/env';
+import { useScratchDatabase } from '../support/scratch-database';
 
 /**
  * The BIGINT migration keeps every amount already stored (TypeORM's MySQL
@@ -15,38 +10,7 @@ import { FULL_MODE } from '../support/env';
  * afterwards a money column holds 10^12.
  */
 describe('migration 1764200000000: money columns become BIGINT without losing amounts', () => {
-  let scratchDatabase: string | undefined;
-  let url: string | undefined;
-  let sqlitePath: string | undefined;
-
-  beforeAll(async () => {
-    if (FULL_MODE) {
-      const admin = new DataSource({ type: 'mysql', url: process.env.DATABASE_URL });
-      await admin.initialize();
-      scratchDatabase = `coffee_money_${randomBytes(4).toString('hex')}`;
-      await admin.query(`CREATE DATABASE \`${scratchDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      await admin.destroy();
-      const scratch = new URL(process.env.DATABASE_URL ?? '');
-      scratch.pathname = `/${scratchDatabase}`;
-      url = scratch.toString();
-    } else {
-      sqlitePath = join(mkdtempSync(join(tmpdir(), 'coffee-money-')), 'money.sqlite');
-    }
-  });
-
-  afterAll(async () => {
-    if (!scratchDatabase) return;
-    const admin = new DataSource({ type: 'mysql', url: process.env.DATABASE_URL });
-    await admin.initialize();
-    await admin.query(`DROP DATABASE \`${scratchDatabase}\``);
-    await admin.destroy();
-  });
-
-  function dataSource(migrations: typeof MIGRATIONS): DataSource {
-    const env = url ? { DATABASE_URL: url } : { SQLITE_PATH: sqlitePath ?? '' };
-    const config = databaseConfigFrom(validateEnvironment(env));
-    return new DataSource({ ...buildDataSourceOptions({ ...config, migrateOnStart: false }, ENTITIES), migrations });
-  }
+  const { dataSource } = useScratchDatabase('money');
 
   it('keeps the INT-era amounts and then stores 10^12', async () => {
     const money = MIGRATIONS.find((migration) => migration.name === 'MoneyBigint1764200000000');

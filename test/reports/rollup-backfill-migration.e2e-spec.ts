@@ -1,14 +1,9 @@
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { databaseConfigFrom, validateEnvironment } from '@coffee/config';
-import { buildDataSourceOptions, MIGRATIONS } from '@coffee/database';
+import { randomUUID } from 'node:crypto';
+import { MIGRATIONS } from '@coffee/database';
 import { localDateAndHour } from '@coffee/orders';
-import { ENTITIES } from '../../ormconfig';
 import { FULL_MODE } from '../support/env';
+import { useScratchDatabase } from '../support/scratch-database';
 
 const NAME = 'SalesRollupBackfillsAndTokenExpiryIndex1764600000000';
 
@@ -19,44 +14,13 @@ const NAME = 'SalesRollupBackfillsAndTokenExpiryIndex1764600000000';
  * time zone tables; and it indexes refresh tokens by expiry.
  */
 describe('migration 1764600000000: rollup backfills queued from the paid orders, token expiry indexed', () => {
-  let scratchDatabase: string | undefined;
-  let url: string | undefined;
-  let sqlitePath: string | undefined;
-
-  beforeAll(async () => {
-    if (FULL_MODE) {
-      const admin = new DataSource({ type: 'mysql', url: process.env.DATABASE_URL });
-      await admin.initialize();
-      scratchDatabase = `coffee_backfill_${randomBytes(4).toString('hex')}`;
-      await admin.query(`CREATE DATABASE \`${scratchDatabase}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      await admin.destroy();
-      const scratch = new URL(process.env.DATABASE_URL ?? '');
-      scratch.pathname = `/${scratchDatabase}`;
-      url = scratch.toString();
-    } else {
-      sqlitePath = join(mkdtempSync(join(tmpdir(), 'coffee-backfill-')), 'backfill.sqlite');
-    }
-  });
-
-  afterAll(async () => {
-    if (!scratchDatabase) return;
-    const admin = new DataSource({ type: 'mysql', url: process.env.DATABASE_URL });
-    await admin.initialize();
-    await admin.query(`DROP DATABASE \`${scratchDatabase}\``);
-    await admin.destroy();
-  });
-
-  function dataSource(migrations: typeof MIGRATIONS): DataSource {
-    const env = url ? { DATABASE_URL: url } : { SQLITE_PATH: sqlitePath ?? '' };
-    const config = databaseConfigFrom(validateEnvironment(env));
-    return new DataSource({ ...buildDataSourceOptions({ ...config, migrateOnStart: false }, ENTITIES), migrations });
-  }
+  const { dataSource } = useScratchDatabase('backfill');
 
   it('records each restaurant’s first and last UTC payment dates widened by a day, and nothing else', async () => {
     const migration = MIGRATIONS.find((candidate) => candidate.name === NAME);
     if (!migration) throw new Error(`${NAME} is not registered`);
-    expect(MIGRATIONS[MIGRATIONS.length - 1]).toBe(migration);
-    const db = dataSource(MIGRATIONS.filter((candidate) => candidate !== migration));
+    // The schema as it stood just before this migration: later ones are not run.
+    const db = dataSource(MIGRATIONS.slice(0, MIGRATIONS.indexOf(migration)));
     await db.initialize();
     try {
       await db.runMigrations({ transaction: 'each' });
