@@ -30,10 +30,8 @@ const int = (value: unknown): number => Number(value ?? 0);
  * The sales rollups of one restaurant: daily (`sales_hourly`,
  * `sales_daily_items`) and monthly (`sales_monthly_hourly`,
  * `sales_monthly_items`, always {@link monthlyOf} the daily rows).
- * Writes add to rows with one upsert per table: `INSERT … ON DUPLICATE KEY
- * UPDATE x = x + VALUES(x)` on MySQL/MariaDB, `INSERT … ON CONFLICT … DO
- * UPDATE SET x = x + excluded.x` on SQLite; rows go in primary-key order so two
- * payments lock them in the same order.
+ * Writes add to rows with one upsert per table ({@link upsertAdding}); rows go
+ * in primary-key order so two payments lock them in the same order.
  */
 @Injectable()
 export class SalesRollupRepository {
@@ -47,28 +45,16 @@ export class SalesRollupRepository {
 
   /** Adds to the daily rows only: a rebuild then recomputes the month ({@link recomputeMonth}). */
   async addDaily(tx: TransactionScope, rollup: SalesRollup): Promise<void> {
-    const { manager, restaurantId } = tx;
-    const mysql = isMysql(manager);
-    if (rollup.hourly.length > 0) {
-      const rows = rollup.hourly.map((row) => [
-        restaurantId,
-        row.businessDate,
-        row.hour,
-        row.orders,
-        row.revenue,
-        row.tax,
-        row.tips,
-      ]);
-      await manager.query(
-        `INSERT INTO sales_hourly (restaurant_id, business_date, hour, order_count, revenue, tax, tips) VALUES ${placeholders(rows)} ` +
-          (mysql
-            ? 'ON DUPLICATE KEY UPDATE order_count = order_count + VALUES(order_count), revenue = revenue + VALUES(revenue), tax = tax + VALUES(tax), tips = tips + VALUES(tips)'
-            : 'ON CONFLICT (restaurant_id, business_date, hour) DO UPDATE SET order_count = order_count + excluded.order_count, revenue = revenue + excluded.revenue, tax = tax + excluded.tax, tips = tips + excluded.tips'),
-        rows.flat(),
-      );
-    }
-    if (rollup.items.length > 0) {
-      const rows = rollup.items.map((row) => [
+    const { restaurantId } = tx;
+    await upsertAdding(
+      tx.manager,
+      HOURLY.daily,
+      rollup.hourly.map((row) => [restaurantId, row.businessDate, ...hourTotals(row)]),
+    );
+    await upsertAdding(
+      tx.manager,
+      ITEMS.daily,
+      rollup.items.map((row) => [
         restaurantId,
         row.businessDate,
         row.menuItemId,
@@ -76,45 +62,22 @@ export class SalesRollupRepository {
         row.name,
         row.quantity,
         row.revenue,
-      ]);
-      await manager.query(
-        `INSERT INTO sales_daily_items (restaurant_id, business_date, menu_item_id, category_id, name, quantity, revenue) VALUES ${placeholders(rows)} ` +
-          (mysql
-            ? 'ON DUPLICATE KEY UPDATE quantity = quantity + VALUES(quantity), revenue = revenue + VALUES(revenue), category_id = VALUES(category_id), name = VALUES(name)'
-            : 'ON CONFLICT (restaurant_id, business_date, menu_item_id) DO UPDATE SET quantity = quantity + excluded.quantity, revenue = revenue + excluded.revenue, category_id = excluded.category_id, name = excluded.name'),
-        rows.flat(),
-      );
-    }
+      ]),
+    );
   }
 
-  /**
-   * Adds to the monthly rows. An item's name and category follow its latest
-   * day: taken only from a row at least as recent as the stored `last_day`
-   * (MySQL assigns left to right, so `last_day` is set last).
-   */
+  /** Adds to the monthly rows. */
   private async addMonthly(tx: TransactionScope, monthly: MonthlySalesRollup): Promise<void> {
-    const { manager, restaurantId } = tx;
-    const mysql = isMysql(manager);
-    if (monthly.hourly.length > 0) {
-      const rows = monthly.hourly.map((row) => [
-        restaurantId,
-        row.month,
-        row.hour,
-        row.orders,
-        row.revenue,
-        row.tax,
-        row.tips,
-      ]);
-      await manager.query(
-        `INSERT INTO sales_monthly_hourly (restaurant_id, month, hour, order_count, revenue, tax, tips) VALUES ${placeholders(rows)} ` +
-          (mysql
-            ? 'ON DUPLICATE KEY UPDATE order_count = order_count + VALUES(order_count), revenue = revenue + VALUES(revenue), tax = tax + VALUES(tax), tips = tips + VALUES(tips)'
-            : 'ON CONFLICT (restaurant_id, month, hour) DO UPDATE SET order_count = order_count + excluded.order_count, revenue = revenue + excluded.revenue, tax = tax + excluded.tax, tips = tips + excluded.tips'),
-        rows.flat(),
-      );
-    }
-    if (monthly.items.length > 0) {
-      const rows = monthly.items.map((row) => [
+    const { restaurantId } = tx;
+    await upsertAdding(
+      tx.manager,
+      HOURLY.monthly,
+      monthly.hourly.map((row) => [restaurantId, row.month, ...hourTotals(row)]),
+    );
+    await upsertAdding(
+      tx.manager,
+      ITEMS.monthly,
+      monthly.items.map((row) => [
         restaurantId,
         row.month,
         row.menuItemId,
@@ -123,19 +86,8 @@ export class SalesRollupRepository {
         row.quantity,
         row.revenue,
         row.lastDay,
-      ]);
-      await manager.query(
-        `INSERT INTO sales_monthly_items (restaurant_id, month, menu_item_id, category_id, name, quantity, revenue, last_day) VALUES ${placeholders(rows)} ` +
-          (mysql
-            ? 'ON DUPLICATE KEY UPDATE quantity = quantity + VALUES(quantity), revenue = revenue + VALUES(revenue), ' +
-              'category_id = IF(VALUES(last_day) >= last_day, VALUES(category_id), category_id), name = IF(VALUES(last_day) >= last_day, VALUES(name), name), ' +
-              'last_day = GREATEST(last_day, VALUES(last_day))'
-            : 'ON CONFLICT (restaurant_id, month, menu_item_id) DO UPDATE SET quantity = quantity + excluded.quantity, revenue = revenue + excluded.revenue, ' +
-              'category_id = IIF(excluded.last_day >= last_day, excluded.category_id, category_id), name = IIF(excluded.last_day >= last_day, excluded.name, name), ' +
-              'last_day = MAX(last_day, excluded.last_day)'),
-        rows.flat(),
-      );
-    }
+      ]),
+    );
   }
 
   /**
@@ -336,4 +288,90 @@ function unionOf(
 
 function placeholders(rows: unknown[][]): string {
   return rows.map((row) => `(${row.map(() => '?').join(', ')})`).join(', ');
+}
+
+/**
+ * An upsert that adds to counters: new rows are inserted, existing ones (by
+ * `key`) get `add` columns increased by the incoming values and `latest`
+ * columns set as the expressions say (`incoming(column)` is the value the row
+ * would have been inserted with; `CASE` works on both engines). Assignments run
+ * in order, which MySQL relies on: a column read by a later one is set last.
+ */
+interface AddingUpsert {
+  table: string;
+  columns: readonly string[];
+  key: readonly string[];
+  add: readonly string[];
+  latest?: (incoming: (column: string) => string) => readonly string[];
+}
+
+const HOURLY_TOTALS = ['hour', 'order_count', 'revenue', 'tax', 'tips'] as const;
+const hourTotals = (row: { hour: number; orders: number; revenue: number; tax: number; tips: number }): number[] => [
+  row.hour,
+  row.orders,
+  row.revenue,
+  row.tax,
+  row.tips,
+];
+
+const HOURLY = {
+  daily: {
+    table: 'sales_hourly',
+    columns: ['restaurant_id', 'business_date', ...HOURLY_TOTALS],
+    key: ['restaurant_id', 'business_date', 'hour'],
+    add: ['order_count', 'revenue', 'tax', 'tips'],
+  },
+  monthly: {
+    table: 'sales_monthly_hourly',
+    columns: ['restaurant_id', 'month', ...HOURLY_TOTALS],
+    key: ['restaurant_id', 'month', 'hour'],
+    add: ['order_count', 'revenue', 'tax', 'tips'],
+  },
+} satisfies Record<string, AddingUpsert>;
+
+const ITEMS = {
+  /** A day's item row takes the name and category of its latest payment. */
+  daily: {
+    table: 'sales_daily_items',
+    columns: ['restaurant_id', 'business_date', 'menu_item_id', 'category_id', 'name', 'quantity', 'revenue'],
+    key: ['restaurant_id', 'business_date', 'menu_item_id'],
+    add: ['quantity', 'revenue'],
+    latest: (incoming) => [`category_id = ${incoming('category_id')}`, `name = ${incoming('name')}`],
+  },
+  /**
+   * A month's item row follows its latest day: name and category are taken
+   * only from a row at least as recent as the stored `last_day`, which is set last.
+   */
+  monthly: {
+    table: 'sales_monthly_items',
+    columns: ['restaurant_id', 'month', 'menu_item_id', 'category_id', 'name', 'quantity', 'revenue', 'last_day'],
+    key: ['restaurant_id', 'month', 'menu_item_id'],
+    add: ['quantity', 'revenue'],
+    latest: (incoming) => {
+      const newer = `${incoming('last_day')} >= last_day`;
+      return [
+        `category_id = CASE WHEN ${newer} THEN ${incoming('category_id')} ELSE category_id END`,
+        `name = CASE WHEN ${newer} THEN ${incoming('name')} ELSE name END`,
+        `last_day = CASE WHEN ${newer} THEN ${incoming('last_day')} ELSE last_day END`,
+      ];
+    },
+  },
+} satisfies Record<string, AddingUpsert>;
+
+/**
+ * Runs an {@link AddingUpsert} for `rows` (nothing when empty): `INSERT … ON
+ * DUPLICATE KEY UPDATE x = x + VALUES(x)` on MySQL/MariaDB, `INSERT … ON
+ * CONFLICT … DO UPDATE SET x = x + excluded.x` on SQLite.
+ */
+async function upsertAdding(manager: EntityManager, upsert: AddingUpsert, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const mysql = isMysql(manager);
+  const incoming = (column: string): string => (mysql ? `VALUES(${column})` : `excluded.${column}`);
+  const assignments = [
+    ...upsert.add.map((column) => `${column} = ${column} + ${incoming(column)}`),
+    ...(upsert.latest?.(incoming) ?? []),
+  ].join(', ');
+  const insert = `INSERT INTO ${upsert.table} (${upsert.columns.join(', ')}) VALUES ${placeholders(rows)}`;
+  const conflict = mysql ? 'ON DUPLICATE KEY UPDATE' : `ON CONFLICT (${upsert.key.join(', ')}) DO UPDATE SET`;
+  await manager.query(`${insert} ${conflict} ${assignments}`, rows.flat());
 }
