@@ -114,6 +114,20 @@ export default tseslint.config(
     },
   },
   {
+    // The browser test's pages (test/browser/page): modules run by Chromium, not Node.
+    files: ['test/browser/page/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        URLSearchParams: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
+  {
     // CommonJS scripts run by plain Node.
     files: ['**/*.cjs'],
     languageOptions: {

@@ -28,6 +28,14 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
     {
+      // `npm run test:browser` (scripts/test-browser.sh): the admin panel's flow in Chromium against a built API.
+      ...common,
+      displayName: 'browser',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+    {
       // `npm run test:cluster`: several built API processes and a worker on one MariaDB + Redis.
       ...common,
       displayName: 'cluster',

@@ -2,7 +2,9 @@
 # The full test suite, as CI runs it (`npm run test:all`):
 #   1. lint, format check and type check
 #   2. unit tests
-#   3. e2e tests on the embedded default (SQLite in process, no Redis)
+#   3. e2e tests on the embedded default (SQLite in process, no Redis), then the admin panel's flow
+#      in Chromium (`npm run test:browser`; Chromium is installed with apt when missing, and this
+#      step fails rather than skips without it)
 #   4. MariaDB + Redis provisioned by scripts/services.sh, migrations through the TypeORM CLI,
 #      then unit + e2e tests again on them, with the coverage gate (>= 80% of lines in libs/)
 #   5. the multi-instance proof on the same services (`npm run test:cluster`: three API
@@ -30,6 +32,11 @@ step "unit tests"
 
 step "e2e tests on the embedded default (SQLite, no Redis)"
 env -u DATABASE_URL -u DB_HOST -u REDIS_URL -u DB_READ_HOSTS "${JEST[@]}" --selectProjects e2e
+
+step "the admin panel in Chromium, on the embedded default"
+# Once is enough: CORS, cookies and the CSRF check live in the HTTP layer, the same in both modes,
+# and the session store under refresh and logout is covered on both by the e2e suites.
+env -u DATABASE_URL -u DB_HOST -u REDIS_URL -u DB_READ_HOSTS CHROMIUM_REQUIRED=1 bash scripts/test-browser.sh --ci
 
 step "provisioning MariaDB + Redis"
 # The main pass runs without replicas, whatever the calling shell has exported.

@@ -24,7 +24,7 @@ export class AuthController {
     private readonly failures: AuthFailureLimit,
     @Inject(authConfig.KEY) config: AuthConfig,
   ) {
-    this.cookies = cookieOptions(config.cookieSecure);
+    this.cookies = cookieOptions(config.cookieSecure, config.accessTokenTtlSeconds);
   }
 
   @Post('login')

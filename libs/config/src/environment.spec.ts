@@ -266,6 +266,22 @@ describe('configuration namespaces', () => {
     expect(authConfigFrom(validateEnvironment({ COOKIE_SECURE: 'true' })).cookieSecure).toBe(true);
   });
 
+  it('sets the access-token lifetime from ACCESS_TOKEN_TTL_SECONDS (15 minutes unless told), in seconds', () => {
+    expect(authConfigFrom(validateEnvironment({})).accessTokenTtlSeconds).toBe(900);
+    expect(authConfigFrom(validateEnvironment({ ACCESS_TOKEN_TTL_SECONDS: '5' })).accessTokenTtlSeconds).toBe(5);
+    expect(problemsOf({ ACCESS_TOKEN_TTL_SECONDS: '0' })).toEqual(['ACCESS_TOKEN_TTL_SECONDS must not be less than 1']);
+    expect(problemsOf({ ACCESS_TOKEN_TTL_SECONDS: '15m' })).toContain(
+      'ACCESS_TOKEN_TTL_SECONDS must be an integer number',
+    );
+    expect(problemsOf({ ACCESS_TOKEN_TTL_SECONDS: '86401' })).toEqual([
+      'ACCESS_TOKEN_TTL_SECONDS must not be greater than 86400',
+    ]);
+    expect(problemsOf({ ...PRODUCTION, ACCESS_TOKEN_TTL_SECONDS: '15' })).toEqual([
+      'ACCESS_TOKEN_TTL_SECONDS must be at least 60 in production (it counts seconds)',
+    ]);
+    expect(problemsOf({ ...PRODUCTION, ACCESS_TOKEN_TTL_SECONDS: '600' })).toEqual([]);
+  });
+
   it('generates a per-process JWT secret outside production when none is set', () => {
     const auth = authConfigFrom(validateEnvironment({}));
     expect(auth.jwtSecretGenerated).toBe(true);

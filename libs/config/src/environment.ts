@@ -100,6 +100,7 @@ export const FILE_BACKED_VARIABLES = [
 /** Secrets that must be strong outside development and test. */
 const STRONG_SECRETS = ['JWT_SECRET'] as const;
 const MIN_SECRET_BYTES = 32;
+const MIN_PRODUCTION_ACCESS_TTL_SECONDS = 60;
 /** Fragments that mark a value copied from `.env.example` or a tutorial. */
 const EXAMPLE_SECRET_MARKERS = ['change-me', 'changeme', 'example', 'replace-me', 'your-secret', 'secret123'];
 
@@ -343,6 +344,16 @@ export class EnvironmentVariables {
   @IsOptional()
   COOKIE_SECURE?: string;
 
+  /**
+   * Lifetime of the access JWT and its cookie; the SPA refreshes after it. The
+   * contract's 15 minutes unless a test needs to see an expiry.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
   @IsString()
   @IsOptional()
   SYSADMIN_EMAIL?: string;
@@ -477,6 +488,11 @@ function productionProblems(env: EnvironmentVariables): string[] {
   if (env.CORS_ORIGINS.split(',').some((origin) => origin.trim() === '*'))
     problems.push(`CORS_ORIGINS must list origins explicitly ${where}, not "*"`);
   if (env.COOKIE_SECURE === 'false') problems.push(`COOKIE_SECURE=false is not allowed ${where}`);
+  // Seconds, not minutes: a few seconds would send every browser to /auth/refresh all the time.
+  if (env.ACCESS_TOKEN_TTL_SECONDS < MIN_PRODUCTION_ACCESS_TTL_SECONDS)
+    problems.push(
+      `ACCESS_TOKEN_TTL_SECONDS must be at least ${MIN_PRODUCTION_ACCESS_TTL_SECONDS} ${where} (it counts seconds)`,
+    );
   return problems;
 }
 

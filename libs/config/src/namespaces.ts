@@ -214,7 +214,7 @@ export function authConfigFrom(env: EnvironmentVariables) {
     jwtSecretGenerated: env.JWT_SECRET === undefined,
     jwtIssuer: 'coffee-admin',
     jwtAudience: 'coffee-admin-api',
-    accessTokenTtlSeconds: 15 * 60,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: 7 * 24 * 60 * 60,
     cookieSecure: env.COOKIE_SECURE === undefined ? isProductionLike(env.NODE_ENV) : env.COOKIE_SECURE === 'true',
     sysadminEmail: env.SYSADMIN_EMAIL ?? null,

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { authConfig, type AuthConfig } from '@coffee/config';
 import type { Role } from '@coffee/common';
-import { ACCESS_TTL_SECONDS } from '../auth.constants';
 
 export interface AccessClaims {
   sub: string;
@@ -13,7 +12,7 @@ export interface AccessClaims {
   sid: string;
 }
 
-/** Access JWTs: HS256 only, with issuer, audience and a 15-minute expiry. */
+/** Access JWTs: HS256 only, with issuer, audience and an expiry (`ACCESS_TOKEN_TTL_SECONDS`, 15 minutes by default). */
 @Injectable()
 export class AccessTokens {
   constructor(
@@ -30,7 +29,7 @@ export class AccessTokens {
         subject: claims.sub,
         issuer: this.config.jwtIssuer,
         audience: this.config.jwtAudience,
-        expiresIn: ACCESS_TTL_SECONDS,
+        expiresIn: this.config.accessTokenTtlSeconds,
       },
     );
   }

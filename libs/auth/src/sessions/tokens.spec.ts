@@ -20,6 +20,18 @@ describe('AccessTokens', () => {
     expect(JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString())).toMatchObject({ alg: 'HS256' });
   });
 
+  it('takes its lifetime from ACCESS_TOKEN_TTL_SECONDS', () => {
+    const short = new AccessTokens(
+      new JwtService(),
+      authConfigFrom(
+        validateEnvironment({ JWT_SECRET: 'unit-test-secret-unit-test-secret-123', ACCESS_TOKEN_TTL_SECONDS: '5' }),
+      ),
+    );
+    const jwt = short.sign({ sub: 'u1', rid: 'r1', role: 'staff', sid: 'f1' });
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, number>;
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(5);
+  });
+
   it('refuses unsigned and foreign tokens', () => {
     const jwt = tokens.sign({ sub: 'u1', rid: null, role: 'sysadmin', sid: 'f1' });
     const [, payload] = jwt.split('.');
