@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full test suite, as CI runs it (`npm run test:all`):
-#   1. lint, format check and type check
+#   1. lint, format check and type check; the build; the committed OpenAPI document and client types
+#      up to date (npm run openapi:check) and linted by Spectral (npm run openapi:lint)
 #   2. unit tests
 #   3. e2e tests on the embedded default (SQLite in process, no Redis), then the admin panel's flow
 #      in Chromium (`npm run test:browser`; Chromium is installed with apt when missing, and this
@@ -19,13 +20,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 step() { printf '\n==> %s\n' "$*"; }
 JEST=(node --experimental-vm-modules node_modules/jest/bin/jest.js --ci)
 
-step "lint, format, type check"
+step "lint, format, type check, build, OpenAPI document"
 npm run lint --silent
 npm run format:check --silent
 npm run typecheck --silent
-
-step "build"
-npm run build --silent
+# openapi:check builds first (the document is generated from dist/).
+npm run openapi:check --silent
+npm run openapi:lint --silent
 
 step "unit tests"
 "${JEST[@]}" --selectProjects unit

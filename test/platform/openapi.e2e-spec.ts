@@ -1,14 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { startTestApi, type TestApi } from '../support/test-app';
 
 interface Operation {
+  operationId?: string;
+  summary?: string;
+  tags?: string[];
   responses?: Record<string, { content?: Record<string, unknown> }>;
-  security?: unknown[];
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required?: boolean }[];
 }
+
+const operationsOf = (paths: Record<string, Record<string, Operation>>): [string, Operation][] =>
+  Object.entries(paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]): [string, Operation] => [
+      `${method.toUpperCase()} ${path}`,
+      operation,
+    ]),
+  );
 
 describe('the OpenAPI document integrators build against', () => {
   let api: TestApi;
   let doc: {
+    info: { version: string };
+    tags?: { name: string }[];
     paths: Record<string, Record<string, Operation>>;
     components: { securitySchemes?: Record<string, unknown> };
   };
@@ -28,6 +44,59 @@ describe('the OpenAPI document integrators build against', () => {
       bearer: { type: 'http', scheme: 'bearer' },
       'api-key': { type: 'http', scheme: 'bearer' },
     });
+  });
+
+  it('is the committed docs/openapi.json (npm run openapi regenerates it)', () => {
+    const committed = JSON.parse(readFileSync(join(__dirname, '../../docs/openapi.json'), 'utf8')) as typeof doc;
+    // The served version is the running release's (APP_VERSION may set it); the rest is the same document.
+    expect({ ...doc, info: { ...doc.info, version: committed.info.version } }).toEqual(committed);
+  });
+
+  it('gives every operation a unique camelCase operationId, a summary and a declared tag', () => {
+    const operations = operationsOf(doc.paths);
+    const declaredTags = new Set((doc.tags ?? []).map((tag) => tag.name));
+    const faults = operations.flatMap(([name, operation]) => [
+      ...(/^[a-z][a-zA-Z0-9]*$/.test(operation.operationId ?? '') ? [] : [`${name}: operationId`]),
+      ...(operation.summary ? [] : [`${name}: summary`]),
+      ...(operation.tags?.length === 1 && declaredTags.has(operation.tags[0]) ? [] : [`${name}: tag`]),
+    ]);
+    expect(faults).toEqual([]);
+    const ids = operations.map(([, operation]) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('states the security of every operation: none on public routes, the API key only where scopes allow it', () => {
+    const security = Object.fromEntries(
+      operationsOf(doc.paths).map(([name, operation]) => [
+        name,
+        operation.security?.flatMap((requirement) => Object.keys(requirement)).sort(),
+      ]),
+    );
+    expect(Object.entries(security).filter(([, schemes]) => schemes === undefined)).toEqual([]);
+    for (const route of [
+      'POST /api/v1/auth/login',
+      'POST /api/v1/auth/refresh',
+      'GET /api/v1/subscriptions/plans',
+      'GET /api/v1/public/restaurants/{slug}/menu',
+    ]) {
+      expect([route, security[route]]).toEqual([route, []]);
+    }
+    expect(security['POST /api/v1/orders']).toEqual(['api-key', 'bearer', 'cookie']);
+    expect(security['POST /api/v1/menu/items']).toEqual(['bearer', 'cookie']);
+    expect(security['GET /api/v1/auth/me']).toEqual(['bearer', 'cookie']);
+  });
+
+  it('documents the Idempotency-Key on order placement and the CSRF header on cookie writes', () => {
+    const place = doc.paths['/api/v1/orders'].post;
+    expect(place.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }),
+        expect.objectContaining({ name: 'X-CSRF-Token', in: 'header', required: false }),
+      ]),
+    );
+    expect(doc.paths['/api/v1/orders'].get.parameters?.map((parameter) => parameter.name)).not.toContain(
+      'X-CSRF-Token',
+    );
   });
 
   it('documents problem+json error responses on every operation', () => {

@@ -109,6 +109,17 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter(instance);
 }
 
+/** `/api/v1` on every route but the operational ones (probes, metrics). */
+export function applyGlobalPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.ALL },
+      { path: 'health/*path', method: RequestMethod.ALL },
+      { path: 'metrics', method: RequestMethod.ALL },
+    ],
+  });
+}
+
 /**
  * Everything between Fastify and the controllers, shared by `main.ts` and the
  * e2e tests so they exercise the same pipeline.
@@ -148,13 +159,7 @@ export async function configureHttpServer(app: NestFastifyApplication, config: A
   });
   app.get(MetricsService).instrument(fastify);
   registerPublicMenuRoute(fastify, app.get(PublicMenuCache), app.get(PublicMenuRateLimit));
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health', method: RequestMethod.ALL },
-      { path: 'health/*path', method: RequestMethod.ALL },
-      { path: 'metrics', method: RequestMethod.ALL },
-    ],
-  });
+  applyGlobalPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app, config);
 }

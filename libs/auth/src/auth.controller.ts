@@ -1,6 +1,6 @@
 import '@fastify/cookie';
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors, Authenticated, Public } from '@coffee/common';
@@ -31,6 +31,15 @@ export class AuthController {
   @Public()
   @CsrfExempt()
   @HttpCode(200)
+  @ApiBody({
+    type: LoginDto,
+    examples: {
+      owner: {
+        summary: 'An owner signs in',
+        value: { email: 'owner@cafe.example', password: 'correct-horse-battery' },
+      },
+    },
+  })
   @ApiOkResponse({ type: SessionResponse, description: 'Sets the access_token, refresh_token and csrf_token cookies' })
   @ApiErrors(
     'INVALID_CREDENTIALS',
@@ -41,6 +50,7 @@ export class AuthController {
     'VALIDATION_FAILED',
     'SERVICE_UNAVAILABLE',
   )
+  @ApiOperation({ operationId: 'login', summary: 'Sign in: sets the session cookies and returns the CSRF token' })
   async login(
     @Body() dto: LoginDto,
     @Req() request: FastifyRequest,
@@ -55,6 +65,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: SessionResponse, description: 'Rotates all three cookies; the old refresh token is dead' })
   @ApiErrors('UNAUTHENTICATED', 'TENANT_SUSPENDED', 'CSRF_FAILED', 'RATE_LIMITED')
+  @ApiOperation({ operationId: 'refreshSession', summary: 'Rotate the session (refresh token cookie)' })
   async refresh(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -73,6 +84,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Clears the cookies and revokes the session' })
   @ApiErrors('CSRF_FAILED')
+  @ApiOperation({ operationId: 'logout', summary: 'Sign out: revoke this session and clear the cookies' })
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.logout(request.cookies[REFRESH_COOKIE], this.context.principal?.sessionId ?? null);
     this.clearCookies(reply);
@@ -81,10 +93,9 @@ export class AuthController {
   @Post('logout-all')
   @Authenticated()
   @HttpCode(204)
-  @ApiCookieAuth('cookie')
-  @ApiBearerAuth('bearer')
   @ApiNoContentResponse({ description: 'Ends every session of the user, this one included, and clears the cookies' })
   @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_FAILED', 'TENANT_SUSPENDED')
+  @ApiOperation({ operationId: 'logoutAll', summary: 'End every session of the current user' })
   async logoutAll(@Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.logoutAll(this.context.user().userId);
     this.clearCookies(reply);
@@ -92,10 +103,9 @@ export class AuthController {
 
   @Get('me')
   @Authenticated()
-  @ApiCookieAuth('cookie')
-  @ApiBearerAuth('bearer')
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_SUSPENDED')
+  @ApiOperation({ operationId: 'getCurrentUser', summary: 'The signed-in user' })
   me(): Promise<UserResponse> {
     return this.sessions.me(this.context.user().userId);
   }
@@ -104,10 +114,9 @@ export class AuthController {
   @Authenticated()
   @Throttle({ default: { limit: 10, ttl: 60_000 } })
   @HttpCode(204)
-  @ApiCookieAuth('cookie')
-  @ApiBearerAuth('bearer')
   @ApiNoContentResponse({ description: 'Changed; every other session of the user is revoked' })
   @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_FAILED', 'VALIDATION_FAILED', 'TENANT_SUSPENDED')
+  @ApiOperation({ operationId: 'changePassword', summary: 'Change the password; other sessions end' })
   async changePassword(@Body() dto: ChangePasswordDto): Promise<void> {
     const user = this.context.user();
     await this.sessions.changePassword(user.userId, user.sessionId, dto.currentPassword, dto.newPassword);

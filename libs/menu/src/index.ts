@@ -11,3 +11,4 @@ export * from './public-menu/menu-versions';
 export * from './public-menu/public-menu.cache';
 export * from './public-menu/public-menu.rate-limit';
 export * from './public-menu/public-menu.route';
+export * from './public-menu/public-menu.schema';

@@ -1,19 +1,20 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access, ApiErrors, IdParam, type Page } from '@coffee/common';
 import { IdempotencyKeyHeader, IdempotencyKeyPipe } from '@coffee/idempotency';
 import { RequestContext } from '@coffee/tenancy';
 import { ChangeOrderStatusUseCase } from './change-status.usecase';
-import { ChangeStatusDto, ListOrdersQueryDto, OrderResponse, PlaceOrderDto } from './dto/order.dto';
+import {
+  ChangeStatusDto,
+  KitchenOrdersResponse,
+  ListOrdersQueryDto,
+  OrderHistoryResponse,
+  OrderPageResponse,
+  OrderResponse,
+  PlaceOrderDto,
+} from './dto/order.dto';
+import { CHANGE_STATUS_EXAMPLES, PLACE_ORDER_EXAMPLES } from './dto/order.examples';
 import { OrdersService, type HistoryEntry } from './orders.service';
 import { PlaceOrderUseCase } from './place-order.usecase';
 
@@ -21,9 +22,6 @@ const READ = Access(['owner', 'manager', 'staff'], ['orders:read']);
 const WRITE = Access(['owner', 'manager', 'staff'], ['orders:write']);
 
 @ApiTags('orders')
-@ApiCookieAuth('cookie')
-@ApiBearerAuth('bearer')
-@ApiSecurity('api-key')
 @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_SUSPENDED', 'CSRF_FAILED')
 @Controller('orders')
 export class OrdersController {
@@ -39,8 +37,13 @@ export class OrdersController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: true,
-    description: '8-128 characters of A-Z a-z 0-9 _ -; a replay with the same body returns the first answer',
+    description:
+      'Unique per order attempt, reused on every retry of it: a replay with the same body returns the first ' +
+      'answer (200); another body is 409 `IDEMPOTENCY_KEY_REUSED`. Kept at least 24 hours, per restaurant.',
+    schema: { type: 'string', minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]{8,128}$' },
+    example: 'pos-7f3c2a91-order-1042',
   })
+  @ApiBody({ type: PlaceOrderDto, examples: PLACE_ORDER_EXAMPLES })
   @ApiCreatedResponse({ type: OrderResponse, description: '201 when placed, 200 when replayed' })
   @ApiErrors(
     'IDEMPOTENCY_KEY_MISSING',
@@ -49,6 +52,7 @@ export class OrdersController {
     'VALIDATION_FAILED',
     'SERVICE_UNAVAILABLE',
   )
+  @ApiOperation({ operationId: 'placeOrder', summary: 'Place an order (idempotent with Idempotency-Key)' })
   async create(
     @IdempotencyKeyHeader(IdempotencyKeyPipe) key: string,
     @Body() dto: PlaceOrderDto,
@@ -62,17 +66,23 @@ export class OrdersController {
   @Get()
   @READ
   @ApiOkResponse({
+    type: OrderPageResponse,
     description:
       'Newest first unless `sort=createdAt`; `meta.nextCursor` pages by keyset in the same sort (then `total` is null)',
   })
   @ApiErrors('VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'listOrders', summary: 'List orders (cursor or offset paging)' })
   list(@Query() query: ListOrdersQueryDto): Promise<Page<OrderResponse>> {
     return this.orders.list(this.context.tenant(), query);
   }
 
   @Get('kitchen')
   @READ
-  @ApiOkResponse({ description: '`{ items }`: pending, preparing and ready orders, oldest first, with their lines' })
+  @ApiOkResponse({
+    type: KitchenOrdersResponse,
+    description: 'Pending, preparing and ready orders, oldest first, with their lines',
+  })
+  @ApiOperation({ operationId: 'listKitchenOrders', summary: 'Open orders for the kitchen display' })
   kitchen(): Promise<{ items: OrderResponse[] }> {
     return this.orders.kitchen(this.context.tenant());
   }
@@ -81,22 +91,26 @@ export class OrdersController {
   @READ
   @ApiOkResponse({ type: OrderResponse })
   @ApiErrors('NOT_FOUND')
+  @ApiOperation({ operationId: 'getOrder', summary: 'Get an order with its lines' })
   get(@IdParam() id: string): Promise<OrderResponse> {
     return this.orders.get(this.context.tenant(), id);
   }
 
   @Get(':id/history')
   @READ
-  @ApiOkResponse({ description: '`{ items: [{ from, to, by, at, reason }] }`, creation first' })
+  @ApiOkResponse({ type: OrderHistoryResponse, description: 'Every status change, creation first' })
   @ApiErrors('NOT_FOUND')
+  @ApiOperation({ operationId: 'getOrderHistory', summary: 'The status changes of an order' })
   history(@IdParam() id: string): Promise<{ items: HistoryEntry[] }> {
     return this.orders.history(this.context.tenant(), id);
   }
 
   @Post(':id/status')
   @WRITE
+  @ApiBody({ type: ChangeStatusDto, examples: CHANGE_STATUS_EXAMPLES })
   @ApiOkResponse({ type: OrderResponse })
   @ApiErrors('NOT_FOUND', 'INVALID_TRANSITION', 'CONFLICT', 'VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'changeOrderStatus', summary: 'Move an order to another status' })
   async status(
     @IdParam() id: string,
     @Body() dto: ChangeStatusDto,

@@ -1,13 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiCookieAuth,
   ApiHeader,
   ApiOkResponse,
+  ApiOperation,
   ApiParam,
   ApiProduces,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -27,9 +25,6 @@ import { ReportsService, type ReportJobView } from './reports.service';
 const READ = Access(['owner', 'manager'], ['reports:read']);
 
 @ApiTags('reports')
-@ApiCookieAuth('cookie')
-@ApiBearerAuth('bearer')
-@ApiSecurity('api-key')
 @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_SUSPENDED', 'CSRF_FAILED')
 @Controller('reports')
 export class ReportsController {
@@ -40,9 +35,10 @@ export class ReportsController {
 
   @Get('dashboard')
   @READ
-  @ApiHeader({ name: 'Cache-Control', required: false, description: '`no-cache` computes past the cached copy' })
+  @ApiHeader({ name: 'cache-control', required: false, description: '`no-cache` computes past the cached copy' })
   @ApiOkResponse({ type: SalesReportResponse })
   @ApiErrors('VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'getSalesDashboard', summary: 'Sales dashboard over a range of local dates' })
   dashboard(@Query() query: DashboardQueryDto, @Headers('cache-control') cacheControl?: string): Promise<SalesReport> {
     return this.reports.dashboard(this.context.tenant(), query, /\bno-cache\b/i.test(cacheControl ?? ''));
   }
@@ -52,6 +48,7 @@ export class ReportsController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: JobAcceptedResponse })
   @ApiErrors('VALIDATION_FAILED', 'SERVICE_UNAVAILABLE')
+  @ApiOperation({ operationId: 'requestDailyReport', summary: 'Start a daily report job' })
   requestDaily(@Body() dto: DailyReportRequestDto): Promise<{ jobId: string }> {
     return this.reports.requestDaily(this.context.tenant(), dto.date);
   }
@@ -60,6 +57,7 @@ export class ReportsController {
   @READ
   @ApiOkResponse({ type: ReportJobResponse })
   @ApiErrors('NOT_FOUND')
+  @ApiOperation({ operationId: 'getReportJob', summary: 'The state of a report job' })
   job(@Param('jobId') jobId: string): Promise<ReportJobView> {
     return this.reports.job(this.context.tenant(), jobId);
   }
@@ -70,6 +68,7 @@ export class ReportsController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: DailyReportResponse, description: 'The stored report; with `.csv`, the same as CSV' })
   @ApiErrors('NOT_FOUND', 'VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'getDailyReport', summary: 'A stored daily report, as JSON or CSV' })
   async daily(
     @Param('date') date: string,
     @Res({ passthrough: true }) reply: FastifyReply,

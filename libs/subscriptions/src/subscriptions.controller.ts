@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, Public, Roles, WritableWhenInactive } from '@coffee/common';
 import { RequestContext } from '@coffee/tenancy';
 import { PlanListResponse } from './plan.dto';
@@ -19,16 +19,16 @@ export class SubscriptionsController {
   @Public()
   @ApiOkResponse({ type: PlanListResponse, description: 'Every plan, cheapest first' })
   @ApiErrors()
+  @ApiOperation({ operationId: 'listPlans', summary: 'The plans and their limits' })
   listPlans(): Promise<PlanListResponse> {
     return this.subscriptions.listPlans();
   }
 
   @Get('current')
   @Roles('owner', 'manager')
-  @ApiCookieAuth('cookie')
-  @ApiBearerAuth('bearer')
   @ApiOkResponse({ type: SubscriptionResponse, description: 'The plan, the lifecycle status and live usage' })
   @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_SUSPENDED')
+  @ApiOperation({ operationId: 'getCurrentSubscription', summary: "The restaurant's subscription and usage" })
   current(): Promise<SubscriptionResponse> {
     return this.subscriptions.current(this.context.scope());
   }
@@ -38,10 +38,9 @@ export class SubscriptionsController {
   @HttpCode(200)
   @Roles('owner')
   @WritableWhenInactive()
-  @ApiCookieAuth('cookie')
-  @ApiBearerAuth('bearer')
   @ApiOkResponse({ type: SubscriptionResponse, description: 'The subscription on its new plan, `active`' })
   @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_SUSPENDED', 'CSRF_FAILED', 'VALIDATION_FAILED', 'CONFLICT')
+  @ApiOperation({ operationId: 'changePlan', summary: 'Move the restaurant to another plan' })
   changePlan(@Body() dto: ChangePlanDto): Promise<SubscriptionResponse> {
     return this.subscriptions.changePlan(this.context.scope(), dto.planCode);
   }

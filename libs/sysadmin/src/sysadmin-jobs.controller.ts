@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, offsetPage, Roles, type Page } from '@coffee/common';
 import { JobQueue } from '@coffee/queue';
 import { FailedJobPageResponse, ListFailedJobsQueryDto, type FailedJobResponse } from './dto/failed-job.dto';
@@ -10,8 +10,6 @@ import { FailedJobPageResponse, ListFailedJobsQueryDto, type FailedJobResponse }
  * jobs in embedded mode (which do not survive a restart).
  */
 @ApiTags('sysadmin')
-@ApiCookieAuth('cookie')
-@ApiBearerAuth('bearer')
 @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN')
 @Roles('sysadmin')
 @Controller('sysadmin/jobs')
@@ -24,6 +22,7 @@ export class SysadminJobsController {
     description: 'Jobs that used up their attempts, most recently failed first (kept 7 days, at most 1000 per job)',
   })
   @ApiErrors('VALIDATION_FAILED', 'SERVICE_UNAVAILABLE')
+  @ApiOperation({ operationId: 'listFailedJobs', summary: 'Background jobs that used up their attempts' })
   async listFailed(@Query() query: ListFailedJobsQueryDto): Promise<Page<FailedJobResponse>> {
     const { items, total } = await this.jobs.failed(query);
     return offsetPage(items, total, query);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, IdParam, Roles, type Page } from '@coffee/common';
 import { ChangePlanDto, SubscriptionResponse } from '@coffee/subscriptions';
 import { CreatedRestaurantResponse, CreateRestaurantDto } from './dto/create-restaurant.dto';
@@ -14,8 +14,6 @@ import { SysadminRestaurantsService } from './sysadmin-restaurants.service';
 import { UpdateRestaurantUseCase } from './update-restaurant.usecase';
 
 @ApiTags('sysadmin')
-@ApiCookieAuth('cookie')
-@ApiBearerAuth('bearer')
 // Writes list FORBIDDEN again beside CSRF_FAILED: a method's 403 entry replaces the class's.
 @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN')
 @Roles('sysadmin')
@@ -27,8 +25,25 @@ export class SysadminRestaurantsController {
   ) {}
 
   @Post()
+  @ApiBody({
+    type: CreateRestaurantDto,
+    examples: {
+      cafe: {
+        summary: 'A café on the pro plan with its owner',
+        value: {
+          name: 'Café Central',
+          slug: 'cafe-central',
+          currency: 'USD',
+          timezone: 'America/Bogota',
+          planCode: 'pro',
+          owner: { email: 'owner@cafe.example', name: 'Olivia Owner', password: 'correct-horse-battery' },
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: CreatedRestaurantResponse, description: 'With a trial subscription and its owner' })
   @ApiErrors('FORBIDDEN', 'CSRF_FAILED', 'VALIDATION_FAILED', 'CONFLICT')
+  @ApiOperation({ operationId: 'createRestaurant', summary: 'Create a restaurant with its owner and a trial' })
   createRestaurant(@Body() dto: CreateRestaurantDto): Promise<CreatedRestaurantResponse> {
     return this.restaurants.create(dto);
   }
@@ -36,6 +51,7 @@ export class SysadminRestaurantsController {
   @Get()
   @ApiOkResponse({ type: RestaurantPageResponse, description: 'Every restaurant, newest first unless sorted' })
   @ApiErrors('VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'listRestaurants', summary: 'List restaurants' })
   list(@Query() query: ListRestaurantsQueryDto): Promise<Page<AdminRestaurantResponse>> {
     return this.restaurants.list(query);
   }
@@ -43,6 +59,7 @@ export class SysadminRestaurantsController {
   @Get(':id')
   @ApiOkResponse({ type: RestaurantDetailResponse, description: 'With its subscription and live usage' })
   @ApiErrors('NOT_FOUND')
+  @ApiOperation({ operationId: 'getRestaurant', summary: 'Get a restaurant with its subscription and usage' })
   get(@IdParam() id: string): Promise<RestaurantDetailResponse> {
     return this.restaurants.get(id);
   }
@@ -55,6 +72,7 @@ export class SysadminRestaurantsController {
       '`restaurant.suspended`, `restaurant.reactivated`). Values equal to the current ones change nothing.',
   })
   @ApiErrors('FORBIDDEN', 'CSRF_FAILED', 'NOT_FOUND', 'VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'updateRestaurant', summary: 'Rename, suspend or reactivate a restaurant' })
   update(@IdParam() id: string, @Body() dto: UpdateRestaurantDto): Promise<AdminRestaurantResponse> {
     return this.updateRestaurant.execute(id, dto);
   }
@@ -66,6 +84,7 @@ export class SysadminRestaurantsController {
     description: 'The subscription on its new plan, `active`, as in `GET /subscriptions/current`',
   })
   @ApiErrors('FORBIDDEN', 'CSRF_FAILED', 'NOT_FOUND', 'VALIDATION_FAILED', 'CONFLICT')
+  @ApiOperation({ operationId: 'changeRestaurantPlan', summary: 'Put a restaurant on a plan' })
   changePlan(@IdParam() id: string, @Body() dto: ChangePlanDto): Promise<SubscriptionResponse> {
     return this.restaurants.changePlan(id, dto.planCode);
   }

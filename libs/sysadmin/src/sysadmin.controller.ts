@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, Roles, type Page } from '@coffee/common';
 import { AuditLogService } from './audit-log.service';
 import { AuditLogEntryResponse, AuditLogPageResponse, ListAuditLogQueryDto } from './dto/audit-log.dto';
@@ -7,8 +7,6 @@ import { PlatformStatsResponse } from './dto/stats.dto';
 import { PlatformStatsService } from './platform-stats.service';
 
 @ApiTags('sysadmin')
-@ApiCookieAuth('cookie')
-@ApiBearerAuth('bearer')
 @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN')
 @Roles('sysadmin')
 @Controller('sysadmin')
@@ -21,6 +19,7 @@ export class SysadminController {
   @Get('stats')
   @ApiOkResponse({ type: PlatformStatsResponse, description: 'Platform totals, computed on each call' })
   @ApiErrors()
+  @ApiOperation({ operationId: 'getPlatformStats', summary: 'Platform totals' })
   getStats(): Promise<PlatformStatsResponse> {
     return this.stats.current();
   }
@@ -31,6 +30,7 @@ export class SysadminController {
     description: 'Audited changes, newest first; `before`/`after` as objects, never a secret or a hash',
   })
   @ApiErrors('VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'listAuditLog', summary: 'The audit log' })
   listAuditLog(@Query() query: ListAuditLogQueryDto): Promise<Page<AuditLogEntryResponse>> {
     return this.auditLog.list(query);
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { PageQueryDto, IsOmittable, ToBoolean, Trim } from '@coffee/common';
+import { PageQueryDto, IsOmittable, ToBoolean, Trim, PageMetaResponse } from '@coffee/common';
 import type { TableEntity } from './table.entity';
 
 export class CreateTableDto {
@@ -62,4 +62,9 @@ export class TableResponse {
 
 export function toTableResponse(table: TableEntity): TableResponse {
   return { id: table.id, label: table.label, seats: table.seats, isActive: table.isActive, qrToken: table.qrToken };
+}
+
+export class TablePageResponse {
+  @ApiProperty({ type: [TableResponse] }) items!: TableResponse[];
+  @ApiProperty({ type: PageMetaResponse }) meta!: PageMetaResponse;
 }

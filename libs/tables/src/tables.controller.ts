@@ -1,20 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCookieAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, IdParam, Roles, type Page } from '@coffee/common';
 import { RequestContext } from '@coffee/tenancy';
-import { CreateTableDto, ListTablesQueryDto, TableResponse, UpdateTableDto } from './table.dto';
+import { CreateTableDto, ListTablesQueryDto, TablePageResponse, TableResponse, UpdateTableDto } from './table.dto';
 import { TablesService } from './tables.service';
 
 @ApiTags('tables')
-@ApiCookieAuth('cookie')
-@ApiBearerAuth('bearer')
 @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_SUSPENDED', 'CSRF_FAILED')
 @Controller('tables')
 export class TablesController {
@@ -25,8 +16,9 @@ export class TablesController {
 
   @Get()
   @Roles('owner', 'manager', 'staff')
-  @ApiOkResponse({ description: 'A page of tables: `{ items, meta }`' })
+  @ApiOkResponse({ type: TablePageResponse, description: 'A page of tables' })
   @ApiErrors('VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'listTables', summary: 'List tables' })
   list(@Query() query: ListTablesQueryDto): Promise<Page<TableResponse>> {
     return this.tables.list(this.context.tenant(), query);
   }
@@ -35,6 +27,7 @@ export class TablesController {
   @Roles('owner', 'manager')
   @ApiCreatedResponse({ type: TableResponse })
   @ApiErrors('VALIDATION_FAILED', 'CONFLICT')
+  @ApiOperation({ operationId: 'createTable', summary: 'Create a table' })
   create(@Body() dto: CreateTableDto): Promise<TableResponse> {
     return this.tables.create(this.context.tenant(), dto);
   }
@@ -43,6 +36,7 @@ export class TablesController {
   @Roles('owner', 'manager', 'staff')
   @ApiOkResponse({ type: TableResponse })
   @ApiErrors('NOT_FOUND')
+  @ApiOperation({ operationId: 'getTable', summary: 'Get a table' })
   get(@IdParam() id: string): Promise<TableResponse> {
     return this.tables.get(this.context.tenant(), id);
   }
@@ -51,6 +45,7 @@ export class TablesController {
   @Roles('owner', 'manager')
   @ApiOkResponse({ type: TableResponse })
   @ApiErrors('NOT_FOUND', 'VALIDATION_FAILED', 'CONFLICT')
+  @ApiOperation({ operationId: 'updateTable', summary: 'Update a table' })
   update(@IdParam() id: string, @Body() dto: UpdateTableDto): Promise<TableResponse> {
     return this.tables.update(this.context.tenant(), id, dto);
   }
@@ -60,6 +55,7 @@ export class TablesController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Removed (soft delete: past orders keep their table)' })
   @ApiErrors('NOT_FOUND')
+  @ApiOperation({ operationId: 'deleteTable', summary: 'Delete a table' })
   async remove(@IdParam() id: string): Promise<void> {
     await this.tables.remove(this.context.tenant(), id);
   }

@@ -1,20 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCookieAuth,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, IdParam, Roles, type Page } from '@coffee/common';
 import { RequestContext } from '@coffee/tenancy';
-import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserResponse } from './dto/user.dto';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserPageResponse, UserResponse } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
-@ApiCookieAuth('cookie')
-@ApiBearerAuth('bearer')
 @ApiErrors('UNAUTHENTICATED', 'FORBIDDEN', 'TENANT_SUSPENDED', 'CSRF_FAILED')
 @Roles('owner', 'manager')
 @Controller('users')
@@ -25,8 +16,9 @@ export class UsersController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'A page of users: `{ items, meta }`' })
+  @ApiOkResponse({ type: UserPageResponse, description: 'A page of users' })
   @ApiErrors('VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'listUsers', summary: "List the restaurant's users" })
   list(@Query() query: ListUsersQueryDto): Promise<Page<UserResponse>> {
     return this.users.list(this.context.tenant(), query);
   }
@@ -34,6 +26,7 @@ export class UsersController {
   @Post()
   @ApiCreatedResponse({ type: UserResponse })
   @ApiErrors('VALIDATION_FAILED', 'CONFLICT')
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user' })
   create(@Body() dto: CreateUserDto): Promise<UserResponse> {
     return this.users.create(this.context.tenant(), dto);
   }
@@ -41,6 +34,7 @@ export class UsersController {
   @Get(':id')
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors('NOT_FOUND')
+  @ApiOperation({ operationId: 'getUser', summary: 'Get a user' })
   get(@IdParam() id: string): Promise<UserResponse> {
     return this.users.get(this.context.tenant(), id);
   }
@@ -48,6 +42,7 @@ export class UsersController {
   @Patch(':id')
   @ApiOkResponse({ type: UserResponse })
   @ApiErrors('NOT_FOUND', 'VALIDATION_FAILED')
+  @ApiOperation({ operationId: 'updateUser', summary: 'Rename a user, change their role or (de)activate them' })
   update(@IdParam() id: string, @Body() dto: UpdateUserDto): Promise<UserResponse> {
     return this.users.update(this.context.tenant(), id, dto);
   }
@@ -56,6 +51,7 @@ export class UsersController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deactivated' })
   @ApiErrors('NOT_FOUND')
+  @ApiOperation({ operationId: 'deactivateUser', summary: 'Deactivate a user' })
   async deactivate(@IdParam() id: string): Promise<void> {
     await this.users.deactivate(this.context.tenant(), id);
   }

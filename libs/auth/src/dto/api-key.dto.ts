@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, Length } from 'class-validator';
-import { API_KEY_SCOPES, PageQueryDto, type ApiKeyScope, Trim } from '@coffee/common';
+import { API_KEY_SCOPES, PageQueryDto, type ApiKeyScope, Trim, PageMetaResponse } from '@coffee/common';
 import type { ApiKeyEntity } from '../api-keys/api-key.entity';
 
 export class CreateApiKeyDto {
@@ -49,4 +49,9 @@ export function toApiKeyResponse(key: ApiKeyEntity): ApiKeyResponse {
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt ? key.lastUsedAt.toISOString() : null,
   };
+}
+
+export class ApiKeyPageResponse {
+  @ApiProperty({ type: [ApiKeyResponse] }) items!: ApiKeyResponse[];
+  @ApiProperty({ type: PageMetaResponse }) meta!: PageMetaResponse;
 }

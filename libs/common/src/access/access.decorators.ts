@@ -1,4 +1,5 @@
-import { RequestMethod, SetMetadata } from '@nestjs/common';
+import { applyDecorators, RequestMethod, SetMetadata } from '@nestjs/common';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 
 export const ROLES = ['sysadmin', 'owner', 'manager', 'staff'] as const;
 export type Role = (typeof ROLES)[number];
@@ -20,20 +21,56 @@ export type AccessRule =
   | { kind: 'authenticated' }
   | { kind: 'roles'; roles: readonly Role[]; scopes: readonly ApiKeyScope[] };
 
+/** The OpenAPI security schemes (apps/api's document declares them). */
+export const SECURITY_SCHEMES = { cookie: 'cookie', bearer: 'bearer', apiKey: 'api-key' } as const;
+
+/**
+ * What the document shows for a rule, derived from the same declaration the
+ * guard enforces so the two cannot drift: the security schemes (none for a
+ * public route; the document builder writes `security: []` there), and the
+ * rule itself as the `x-access` extension, from which the builder writes the
+ * operation's "Access" line. Roles and scopes are not put in the requirements'
+ * arrays: OpenAPI 3.1 allows it, but tools (Spectral, generators) expect
+ * OAuth scopes there.
+ */
+function documentAccess(rule: AccessRule): ClassDecorator & MethodDecorator {
+  const extension = ApiExtension(ACCESS_EXTENSION, rule);
+  if (rule.kind === 'public') return applyDecorators(extension);
+  return applyDecorators(
+    extension,
+    ApiSecurity(SECURITY_SCHEMES.cookie),
+    ApiSecurity(SECURITY_SCHEMES.bearer),
+    ...(rule.kind === 'roles' && rule.scopes.length > 0 ? [ApiSecurity(SECURITY_SCHEMES.apiKey)] : []),
+  );
+}
+
+/** The OpenAPI extension holding a route's AccessRule. */
+export const ACCESS_EXTENSION = 'x-access';
+
+function declareAccess(rule: AccessRule): MethodDecorator & ClassDecorator {
+  // Fresh decorators on each use: one `READ = Access(...)` decorates many methods, and
+  // ApiSecurity accumulates its requirements in its closure.
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    applyDecorators(SetMetadata(ACCESS_METADATA, rule), documentAccess(rule))(
+      target,
+      key as string | symbol,
+      descriptor as TypedPropertyDescriptor<unknown>,
+    );
+  };
+}
+
 /** No credentials needed (health, login, the public menu). */
-export const Public = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(ACCESS_METADATA, { kind: 'public' } satisfies AccessRule);
+export const Public = (): MethodDecorator & ClassDecorator => declareAccess({ kind: 'public' });
 
 /** Any signed-in user, whatever the role (own profile, logout); not API keys. */
-export const Authenticated = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(ACCESS_METADATA, { kind: 'authenticated' } satisfies AccessRule);
+export const Authenticated = (): MethodDecorator & ClassDecorator => declareAccess({ kind: 'authenticated' });
 
 /**
  * Users with one of `roles`; with `scopes`, also API keys holding one of them.
  * `@Access(['owner', 'manager', 'staff'], ['menu:read'])`.
  */
 export const Access = (roles: readonly Role[], scopes: readonly ApiKeyScope[] = []): MethodDecorator & ClassDecorator =>
-  SetMetadata(ACCESS_METADATA, { kind: 'roles', roles, scopes } satisfies AccessRule);
+  declareAccess({ kind: 'roles', roles, scopes });
 
 /** Shorthand for `@Access(roles)`: users with one of these roles, no API keys. */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => Access(roles);

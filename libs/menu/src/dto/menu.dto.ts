@@ -13,7 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { EachNested, PageQueryDto, IsOmittable, ToBoolean, Trim } from '@coffee/common';
+import { EachNested, PageQueryDto, IsOmittable, ToBoolean, Trim, PageMetaResponse } from '@coffee/common';
 import { MONEY_MAX } from '@coffee/database';
 
 // --- categories ---
@@ -281,4 +281,14 @@ export class ItemResponse {
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class CategoryPageResponse {
+  @ApiProperty({ type: [CategoryResponse] }) items!: CategoryResponse[];
+  @ApiProperty({ type: PageMetaResponse }) meta!: PageMetaResponse;
+}
+
+export class ItemPageResponse {
+  @ApiProperty({ type: [ItemResponse] }) items!: ItemResponse[];
+  @ApiProperty({ type: PageMetaResponse }) meta!: PageMetaResponse;
 }

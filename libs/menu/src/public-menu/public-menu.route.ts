@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, sendProblem } from '@coffee/common';
+import { getSchemaPath } from '@nestjs/swagger';
+import { AppError, ProblemDetailsResponse, sendProblem } from '@coffee/common';
 import type { PublicMenuCache, RenderedMenu } from './public-menu.cache';
 import type { PublicMenuRateLimit } from './public-menu.rate-limit';
+import { PublicMenuResponse } from './public-menu.schema';
 
 /** Mounted on Fastify directly; the Nest middlewares (request logs, CLS) skip it, see FASTIFY_ONLY_ROUTES. */
 export const PUBLIC_MENU_ROUTE = '/api/v1/public/restaurants/:slug/menu';
@@ -45,31 +47,58 @@ function sendMenu(request: FastifyRequest, reply: FastifyReply, menu: RenderedMe
   return reply.header('content-type', 'application/json; charset=utf-8').send(menu.body);
 }
 
-/** The route's entry in the OpenAPI document (it is not a Nest controller). */
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsResponse) } } },
+});
+
+/**
+ * The route's entry in the OpenAPI document (it is not a Nest controller);
+ * the document builder registers PublicMenuResponse and ProblemDetailsResponse.
+ */
 export const PUBLIC_MENU_OPENAPI = {
   get: {
+    operationId: 'getPublicMenu',
     tags: ['public'],
     summary: 'The public (QR) menu of a restaurant',
     description:
       'No auth. Active categories with their available items and options, ordered by position. ' +
       'Served from a cache: a menu change is visible within one second. Sends `ETag` and ' +
-      '`Cache-Control: public, max-age=5`; `If-None-Match` with the current ETag answers 304.',
+      '`Cache-Control: public, max-age=5`; `If-None-Match` with the current ETag answers 304.\n\n' +
+      '**Access:** public, no credentials.',
+    security: [],
     parameters: [
-      { name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9-]{3,63}$' } },
+      {
+        name: 'slug',
+        in: 'path',
+        required: true,
+        schema: { type: 'string', pattern: '^[a-z0-9-]{3,63}$' },
+        example: 'cafe-central',
+      },
+      {
+        name: 'If-None-Match',
+        in: 'header',
+        required: false,
+        description: 'The ETag of a copy you hold: 304 while it is current',
+        schema: { type: 'string' },
+      },
     ],
     responses: {
-      '200': { description: 'The menu: `{ restaurant, categories: [{ …, items: [{ …, modifierGroups }] }] }`' },
+      '200': {
+        description: 'The menu',
+        headers: {
+          ETag: { description: 'Changes with the menu', schema: { type: 'string' } },
+          'Cache-Control': { description: '`public, max-age=5`', schema: { type: 'string' } },
+        },
+        content: { 'application/json': { schema: { $ref: getSchemaPath(PublicMenuResponse) } } },
+      },
       '304': { description: 'Not modified (If-None-Match matched)' },
-      '404': {
-        description: '`NOT_FOUND` — unknown or suspended restaurant',
-        content: { 'application/problem+json': {} },
-      },
+      '404': problem('`NOT_FOUND` — unknown or suspended restaurant'),
       '429': {
-        description:
-          '`RATE_LIMITED` — more than PUBLIC_MENU_RATE_LIMIT requests from this IP this minute; see `Retry-After`',
-        content: { 'application/problem+json': {} },
+        ...problem('`RATE_LIMITED` — more than PUBLIC_MENU_RATE_LIMIT requests from this IP this minute'),
+        headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', minimum: 0 } } },
       },
-      '500': { description: '`INTERNAL`', content: { 'application/problem+json': {} } },
+      '500': problem('`INTERNAL` — Internal server error'),
     },
   },
 };

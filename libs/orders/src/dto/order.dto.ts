@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { EachNested, PageQueryDto, Trim } from '@coffee/common';
+import { EachNested, PageQueryDto, Trim, CursorPageMetaResponse } from '@coffee/common';
 import { MONEY_MAX } from '@coffee/database';
 import {
   ArrayMaxSize,
@@ -202,4 +202,35 @@ export class OrderResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) paidAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) cancelledAt!: string | null;
+}
+
+export class OrderPageResponse {
+  @ApiProperty({ type: [OrderResponse] }) items!: OrderResponse[];
+  @ApiProperty({ type: CursorPageMetaResponse }) meta!: CursorPageMetaResponse;
+}
+
+/** Open orders for the kitchen display: a small fixed collection, no `meta`. */
+export class KitchenOrdersResponse {
+  @ApiProperty({ type: [OrderResponse], description: 'pending, preparing and ready orders, oldest first' })
+  items!: OrderResponse[];
+}
+
+export class OrderHistoryEntryResponse {
+  @ApiProperty({ enum: ORDER_STATUSES, nullable: true, description: 'null for the creation' })
+  from!: OrderStatus | null;
+  @ApiProperty({ enum: ORDER_STATUSES }) to!: OrderStatus;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The user who made the change; null when it was not a user',
+  })
+  by!: string | null;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Given with a cancellation' }) reason!: string | null;
+}
+
+export class OrderHistoryResponse {
+  @ApiProperty({ type: [OrderHistoryEntryResponse], description: 'Creation first' })
+  items!: OrderHistoryEntryResponse[];
 }

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { AUDIT_ACTIONS, type AuditAction } from '@coffee/audit';
-import { PageQueryDto } from '@coffee/common';
-import { PageMetaResponse } from './page.dto';
+import { PageMetaResponse, PageQueryDto } from '@coffee/common';
 
 const ISO_STRICT = { strict: true, strictSeparator: true };
 

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PageQueryDto } from '@coffee/common';
+import { PageMetaResponse, PageQueryDto } from '@coffee/common';
 import { JOB_QUEUE, QUEUES, type JobName, type QueueName } from '@coffee/queue';
-import { PageMetaResponse } from './page.dto';
 
 const JOB_NAMES = Object.keys(JOB_QUEUE) as JobName[];
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { IsOmittable, PageQueryDto, Trim } from '@coffee/common';
+import { IsOmittable, PageMetaResponse, PageQueryDto, Trim } from '@coffee/common';
 import {
   PLAN_CODES,
   SUBSCRIPTION_STATUSES,
@@ -10,7 +10,6 @@ import {
 } from '@coffee/subscriptions';
 import { RESTAURANT_STATUSES, type RestaurantStatus } from '@coffee/tenancy';
 import { RestaurantResponse } from './create-restaurant.dto';
-import { PageMetaResponse } from './page.dto';
 
 export const RESTAURANT_SORT_FIELDS = ['createdAt', 'name', 'slug'] as const;
 export type RestaurantSortField = (typeof RESTAURANT_SORT_FIELDS)[number];

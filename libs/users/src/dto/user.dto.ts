@@ -10,6 +10,7 @@ import {
   ToBoolean,
   Trim,
   TrimLower,
+  PageMetaResponse,
 } from '@coffee/common';
 import { IsStrongPassword, PASSWORD_MAX, PASSWORD_MIN } from '../password.validator';
 import type { UserEntity } from '../user.entity';
@@ -85,6 +86,11 @@ export class UserResponse {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastLoginAt!: string | null;
+}
+
+export class UserPageResponse {
+  @ApiProperty({ type: [UserResponse] }) items!: UserResponse[];
+  @ApiProperty({ type: PageMetaResponse }) meta!: PageMetaResponse;
 }
 
 export function toUserResponse(user: UserEntity): UserResponse {
