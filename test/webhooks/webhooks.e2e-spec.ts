@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { TransactionRunner, trustedTenantScope, withManager } from '@coffee/database';
 import { IntegrationEvents } from '@coffee/tenancy';
 import { OutboxEventEntity } from '@coffee/webhooks';
@@ -185,6 +185,17 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
     await receivedAtLeast(hook, 3);
     await shop.owner.post('/api/v1/subscriptions/change-plan', { planCode: 'pro' }).expect(200);
     await receivedAtLeast(hook, 4);
+    // Availability changed through a full item update is the same event; an update that keeps it is none.
+    const cookie = (await shop.owner.get(`/api/v1/menu/items/${shop.cookie.id}`).expect(200)).body as {
+      version: number;
+    };
+    await shop.owner
+      .patch(`/api/v1/menu/items/${shop.cookie.id}`, { isAvailable: false, name: 'Cookie!', version: cookie.version })
+      .expect(200);
+    await shop.owner
+      .patch(`/api/v1/menu/items/${shop.cookie.id}`, { isAvailable: true, version: cookie.version + 1 })
+      .expect(200);
+    await receivedAtLeast(hook, 5);
 
     const nowSeconds = Math.floor(Date.now() / 1000);
     for (const request of hook.received) {
@@ -205,9 +216,9 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
       expect(body.id).toBe(request.headers['webhook-id']);
       expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
     }
-    const [created, changed, eightySixed, subscription] = hook.received.map(
-      (request) => JSON.parse(request.body) as Delivered,
-    );
+    const [created, changed, eightySixed, subscription] = hook.received
+      .slice(0, 4)
+      .map((request) => JSON.parse(request.body) as Delivered);
     expect(created).toMatchObject({ type: 'order.created', data: { order: { id: order.id, status: 'pending' } } });
     expect(changed).toMatchObject({
       type: 'order.status_changed',
@@ -225,13 +236,18 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
         reason: 'plan_changed',
       },
     });
-    expect(new Set(hook.received.map((request) => request.headers['webhook-id'])).size).toBe(4);
+    expect(bodyOf(hook, 4)).toMatchObject({
+      type: 'menu.item_availability_changed',
+      data: { item: { id: shop.cookie.id, isAvailable: true, name: 'Cookie!' } },
+    });
+    expect(new Set(hook.received.map((request) => request.headers['webhook-id'])).size).toBe(5);
 
-    const entries = await log(
-      shop.owner,
-      (await shop.owner.get('/api/v1/webhooks').expect(200)).body.items[0].id as string,
-    );
-    expect(entries).toHaveLength(4);
+    const endpointId = (await shop.owner.get('/api/v1/webhooks').expect(200)).body.items[0].id as string;
+    // The log row is written once the receiver's answer is in: wait for the last one.
+    const entries = await eventually(async () => {
+      const rows = await log(shop.owner, endpointId);
+      return rows.length === 5 ? rows : undefined;
+    });
     for (const entry of entries) {
       expect(entry).toMatchObject({ attempt: 1, succeeded: true, statusCode: 200, error: null, responseBody: 'ok' });
       expect(entry.durationMs).toBeGreaterThanOrEqual(0);
@@ -341,8 +357,12 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
     const refused = await shop.owner.post(`/api/v1/webhooks/${endpoint.id}/deliveries/${entry.deliveryId}/redeliver`);
     expect([refused.status, refused.body.code]).toEqual([409, 'CONFLICT']);
 
-    // Events while disabled are not sent; a later order after re-enabling is.
+    // Events while disabled are not sent (once relayed, they have no delivery); a later order after re-enabling is.
     await place(shop.staff, takeaway(shop)).expect(201);
+    const outbox = stack.api.app.get(DataSource).getRepository(OutboxEventEntity);
+    await eventually(async () =>
+      (await outbox.countBy({ restaurantId: shop.cafe.restaurant.id, relayedAt: IsNull() })) === 0 ? true : undefined,
+    );
     hook.always(null);
     await shop.owner.patch(`/api/v1/webhooks/${endpoint.id}`, { isEnabled: true }).expect(200);
     const after = (await place(shop.staff, takeaway(shop)).expect(201)).body as { id: string };

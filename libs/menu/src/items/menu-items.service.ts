@@ -116,11 +116,17 @@ export class MenuItemsService implements OnModuleInit {
     await this.transactions.run(async (manager) => {
       const tx = withManager(scope, manager);
       if (patch.categoryId) await this.assertCategory(tx, patch.categoryId);
+      // Read only when availability may change: a change is an event, like the 86 toggle.
+      const before = patch.isAvailable === undefined ? null : await this.items.findLive(tx, id);
       if (!(await this.items.updateIfVersion(tx, id, version, patch))) {
         if (!(await this.items.findLive(tx, id))) throw AppError.notFound('Item');
         throw AppError.conflict('The item was changed by someone else; reload it and try again');
       }
       if (modifierGroups) await this.items.replaceModifiers(tx, id, toNewGroups(modifierGroups));
+      if (before && before.isAvailable !== patch.isAvailable) {
+        const item = await this.load(tx, id);
+        await this.integrationEvents.record(tx, { type: 'menu.item_availability_changed', data: { item } });
+      }
     });
     await this.versions.bump(scope.restaurantId);
     return this.load(scope, id);
