@@ -47,7 +47,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   };
 }
 
-async function listenInRange(server: Server): Promise<void> {
+/** Listens on 127.0.0.1 on a free port of this suite's range. */
+export async function listenInRange(server: Server): Promise<void> {
   const offset = Math.floor(Math.random() * (PORTS.last - PORTS.first + 1));
   for (let i = 0; i <= PORTS.last - PORTS.first; i++) {
     const port = PORTS.first + ((offset + i) % (PORTS.last - PORTS.first + 1));

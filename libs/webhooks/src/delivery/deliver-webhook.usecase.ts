@@ -13,6 +13,13 @@ import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { RefusedWebhookTarget, WebhookTargetGuard } from './webhook-target';
 import { WebhookTransport } from './webhook-transport';
 
+/** The transport's timeout: an AbortError caused by AbortSignal.timeout's TimeoutError. */
+function isTimeout(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const cause = (error as Error & { cause?: unknown }).cause;
+  return error.name === 'TimeoutError' || (cause instanceof Error && cause.name === 'TimeoutError');
+}
+
 export type AttemptOutcome = 'succeeded' | 'retrying' | 'failed' | 'skipped';
 
 interface AttemptResult {
@@ -111,7 +118,7 @@ export class DeliverWebhookUseCase {
       const message =
         error instanceof RefusedWebhookTarget
           ? `refused: ${error.reason}`
-          : error instanceof Error && error.name === 'TimeoutError'
+          : isTimeout(error)
             ? `no answer within ${this.config.timeoutMs} ms`
             : `request failed: ${error instanceof Error ? error.message : String(error)}`;
       return {

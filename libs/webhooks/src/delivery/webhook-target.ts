@@ -35,10 +35,17 @@ export class WebhookTargetGuard {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RefusedWebhookTarget('url must be http(s)');
     if (url.username || url.password) throw new RefusedWebhookTarget('url must not carry credentials');
     let addresses: ResolvedAddress[];
+    let timer: NodeJS.Timeout | undefined;
     try {
-      addresses = await this.resolver.resolve(url.hostname);
+      // getaddrinfo has no timeout of its own: a stuck resolver must not hold a request or a job.
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), this.config.timeoutMs);
+      });
+      addresses = await Promise.race([this.resolver.resolve(url.hostname), deadline]);
     } catch {
       throw new RefusedWebhookTarget(`the host ${url.hostname} does not resolve`);
+    } finally {
+      clearTimeout(timer);
     }
     if (addresses.length === 0) throw new RefusedWebhookTarget(`the host ${url.hostname} does not resolve`);
     if (!this.config.allowPrivateAddresses) {

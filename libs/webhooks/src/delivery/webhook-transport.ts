@@ -94,11 +94,19 @@ function readLimited(response: IncomingMessage): Promise<ReceiverAnswer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
     const finish = (): void => {
+      if (settled) return;
+      settled = true;
       resolve({
         statusCode: response.statusCode ?? 0,
         body: Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8'),
       });
+    };
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      reject(error);
     };
     response.on('data', (chunk: Buffer) => {
       if (size >= RESPONSE_BODY_LIMIT) return;
@@ -111,6 +119,8 @@ function readLimited(response: IncomingMessage): Promise<ReceiverAnswer> {
       }
     });
     response.on('end', finish);
-    response.on('error', (error) => (size >= RESPONSE_BODY_LIMIT ? finish() : reject(error)));
+    response.on('error', (error) => (size >= RESPONSE_BODY_LIMIT ? finish() : fail(error)));
+    // Closed without an end (the timeout aborted it, the receiver hung up): not an answer.
+    response.on('close', () => (response.complete ? finish() : fail(new Error('the answer was cut off'))));
   });
 }
