@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   HostResolver,
   SystemHostResolver,
@@ -9,7 +10,7 @@ import {
 import { place, seedShop, takeaway } from '../factories/shop.factory';
 import { FULL_MODE } from '../support/env';
 import { eventually } from '../support/processes';
-import { startWebhookStack, type WebhookStack } from './webhook-stack';
+import { startTestApi, type TestApi } from '../support/test-app';
 
 jest.setTimeout(120_000);
 
@@ -42,17 +43,28 @@ class RebindingResolver extends HostResolver {
 
 describe('webhooks SSRF guard: private, loopback, link-local and metadata addresses are refused', () => {
   const transport = new ForbiddenTransport();
-  let stack: WebhookStack;
+  let api: TestApi;
 
   beforeAll(async () => {
-    stack = await startWebhookStack({ WEBHOOK_ALLOW_PRIVATE: 'false', WEBHOOK_RETRY_DELAYS_MS: '50' }, [
-      { provide: WebhookTransport, useValue: transport },
-      { provide: HostResolver, useValue: new RebindingResolver() },
-    ]);
+    // Full mode: a key prefix of its own and no worker. A worker here would relay every restaurant's
+    // events with this suite's settings (private addresses refused) and take other suites' deliveries.
+    api = await startTestApi(
+      {
+        WEBHOOK_ALLOW_PRIVATE: 'false',
+        WEBHOOK_RETRY_DELAYS_MS: '50',
+        ...(FULL_MODE ? { REDIS_KEY_PREFIX: `ssrf-${randomBytes(4).toString('hex')}` } : {}),
+      },
+      {
+        overrides: [
+          { provide: WebhookTransport, useValue: transport },
+          { provide: HostResolver, useValue: new RebindingResolver() },
+        ],
+      },
+    );
   });
 
   afterAll(async () => {
-    await stack?.close();
+    await api?.close();
   });
 
   it.each([
@@ -63,7 +75,7 @@ describe('webhooks SSRF guard: private, loopback, link-local and metadata addres
     ['http://[fd00:ec2::254]/hooks', 'uniqueLocal'],
     ['http://localhost:8080/hooks', 'loopback'],
   ])('refuses %s when the endpoint is saved (%s)', async (url, range) => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(api.app, api.server);
     const res = await shop.owner.post('/api/v1/webhooks', { url, events: ['order.created'] });
     expect([res.status, res.body.code]).toEqual([422, 'VALIDATION_FAILED']);
     expect(res.body.errors[0].field).toBe('url');
@@ -73,7 +85,7 @@ describe('webhooks SSRF guard: private, loopback, link-local and metadata addres
   });
 
   it('refuses a changed URL as well', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(api.app, api.server);
     const created = await shop.owner
       .post('/api/v1/webhooks', { url: 'http://8-8-8-8.rebind.test/hooks', events: ['order.created'] })
       .expect(201);
@@ -81,14 +93,14 @@ describe('webhooks SSRF guard: private, loopback, link-local and metadata addres
     expect([res.status, res.body.errors?.[0]?.field]).toEqual([422, 'url']);
   });
 
-  // Deliveries run in this process only in embedded mode (full mode runs them in a worker process,
-  // where the test cannot replace the transport).
+  // Deliveries run in this process in embedded mode only; in full mode they wait for a worker, and
+  // a worker process cannot take the replaced transport and resolver.
   (FULL_MODE ? it.skip : it).each([
     ['127-0-0-1', 'loopback'],
     ['10-0-0-1', 'private'],
     ['169-254-169-254', 'linkLocal'],
   ])('checks again at send time: a host rebound to %s is refused before any connection (%s)', async (label, range) => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(api.app, api.server);
     const created = await shop.owner
       .post('/api/v1/webhooks', { url: `http://${label}.rebind.test/hooks`, events: ['order.created'] })
       .expect(201);

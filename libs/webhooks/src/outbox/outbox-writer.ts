@@ -13,6 +13,8 @@ import { InProcessJobQueue, JobHandlerRegistry, JobQueue } from '@coffee/queue';
 import { IntegrationEvents, type IntegrationEvent } from '@coffee/tenancy';
 import { OutboxRepository } from './outbox.repository';
 
+const NUDGE_COALESCE_MS = 50;
+
 /**
  * The outbox behind {@link IntegrationEvents}: `record` inserts the event row
  * with the caller's transaction manager, so it commits or rolls back with the
@@ -26,6 +28,7 @@ export class OutboxWriter extends IntegrationEvents implements EntitySubscriberI
   private readonly logger = new Logger(OutboxWriter.name);
   /** Transactions (by query runner) that wrote events and have not ended yet. */
   private readonly writers = new WeakSet<QueryRunner>();
+  private nudgePending = false;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -59,13 +62,22 @@ export class OutboxWriter extends IntegrationEvents implements EntitySubscriberI
     this.writers.delete(event.queryRunner);
   }
 
+  /**
+   * At most one relay job per {@link NUDGE_COALESCE_MS} per process: a burst of
+   * orders becomes one relay run, not one each (every run reads the outbox).
+   */
   private nudge(): void {
     // An operator command in embedded mode has no relay handler: the API's next tick relays.
     if (this.queue instanceof InProcessJobQueue && !this.handlers.has('webhooks.relay')) return;
-    this.queue
-      .enqueue('webhooks.relay', {})
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'Could not nudge the webhook relay; its next tick relays'),
-      );
+    if (this.nudgePending) return;
+    this.nudgePending = true;
+    setTimeout(() => {
+      this.nudgePending = false;
+      this.queue
+        .enqueue('webhooks.relay', {})
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'Could not nudge the webhook relay; its next tick relays'),
+        );
+    }, NUDGE_COALESCE_MS).unref();
   }
 }
