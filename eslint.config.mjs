@@ -61,6 +61,9 @@ export default tseslint.config(
       // Report jobs: the restaurant id comes from a payload the API enqueued for its verified caller.
       'libs/orders/src/sales/rebuild-sales-rollups.usecase.ts',
       'libs/reports/src/daily-report.generator.ts',
+      // Jobs over every restaurant's rows: the subscription row or the delivery job names its restaurant.
+      'libs/subscriptions/src/lifecycle/advance-subscriptions.usecase.ts',
+      'libs/webhooks/src/delivery/deliver-webhook.usecase.ts',
     ],
     rules: {
       'no-restricted-syntax': [

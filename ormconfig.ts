@@ -22,6 +22,12 @@ import { AuditLogEntity } from '@coffee/audit';
 import { TableEntity } from '@coffee/tables';
 import { RestaurantEntity } from '@coffee/tenancy';
 import { UserEntity } from '@coffee/users';
+import {
+  OutboxEventEntity,
+  WebhookDeliveryAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+} from '@coffee/webhooks';
 
 /** Every entity of every feature, for the TypeORM CLI and the schema-drift check. */
 export const ENTITIES = [
@@ -48,6 +54,10 @@ export const ENTITIES = [
   SalesMonthlyItemEntity,
   SalesRollupBackfillEntity,
   DailyReportEntity,
+  WebhookEndpointEntity,
+  OutboxEventEntity,
+  WebhookDeliveryEntity,
+  WebhookDeliveryAttemptEntity,
 ];
 
 /** The DataSource the TypeORM CLI uses (`npm run migration:*`): the same options as the apps. */

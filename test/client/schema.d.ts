@@ -765,6 +765,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description **Access:** `owner` (cookie session or bearer JWT); not API keys.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook endpoint (its secret is shown once)
+         * @description **Access:** `owner` (cookie session or bearer JWT); not API keys.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description **Access:** `owner` (cookie session or bearer JWT); not API keys.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint and its delivery log
+         * @description **Access:** `owner` (cookie session or bearer JWT); not API keys.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint (URL, events, enabled)
+         * @description **Access:** `owner` (cookie session or bearer JWT); not API keys.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the delivery attempts of a webhook endpoint
+         * @description **Access:** `owner` (cookie session or bearer JWT); not API keys.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description **Access:** `owner` (cookie session or bearer JWT); not API keys.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/restaurants/{slug}/menu": {
         parameters: {
             query?: never;
@@ -1083,7 +1175,7 @@ export interface components {
             /** Format: uuid */
             restaurantId: string | null;
             /** @enum {string} */
-            action: "restaurant.created" | "restaurant.updated" | "restaurant.suspended" | "restaurant.reactivated" | "restaurant.plan_changed" | "user.created" | "user.role_changed" | "user.deactivated" | "api_key.created" | "api_key.revoked" | "order.cancelled" | "auth.login_failed" | "auth.account_locked";
+            action: "restaurant.created" | "restaurant.updated" | "restaurant.suspended" | "restaurant.reactivated" | "restaurant.plan_changed" | "user.created" | "user.role_changed" | "user.deactivated" | "api_key.created" | "api_key.revoked" | "order.cancelled" | "auth.login_failed" | "auth.account_locked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.disabled";
             /** @example restaurant */
             targetType: string;
             targetId: string | null;
@@ -1106,9 +1198,9 @@ export interface components {
         FailedJobResponse: {
             id: string;
             /** @enum {string} */
-            queue: "maintenance" | "reports";
+            queue: "maintenance" | "reports" | "webhooks";
             /** @enum {string} */
-            name: "maintenance.purge-expired" | "subscriptions.lifecycle" | "reports.daily" | "reports.rebuild-rollups" | "reports.backfill-rollups" | "maintenance.purge-refresh-tokens";
+            name: "maintenance.purge-expired" | "subscriptions.lifecycle" | "reports.daily" | "reports.rebuild-rollups" | "reports.backfill-rollups" | "maintenance.purge-refresh-tokens" | "webhooks.relay" | "webhooks.deliver";
             /** @description The error of the last attempt */
             failedReason: string;
             /** @description Attempts made, the last included */
@@ -1524,6 +1616,109 @@ export interface components {
         };
         PlanListResponse: {
             items: components["schemas"]["PlanResponse"][];
+        };
+        CreateWebhookDto: {
+            /**
+             * @description http(s). Must resolve to public addresses only (private, loopback and link-local are refused).
+             * @example https://pos.example.com/hooks/coffee
+             */
+            url: string;
+            /**
+             * @example [
+             *       "order.created",
+             *       "order.status_changed"
+             *     ]
+             */
+            events: ("order.created" | "order.status_changed" | "menu.item_availability_changed" | "subscription.changed")[];
+            /** @example Kitchen display */
+            description?: string;
+            /** @default true */
+            isEnabled?: boolean;
+        };
+        CreatedWebhookResponse: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string;
+            events: ("order.created" | "order.status_changed" | "menu.item_availability_changed" | "subscription.changed")[];
+            isEnabled: boolean;
+            /** @description Set when the server disabled the endpoint */
+            disabledReason: string | null;
+            /** @description Deliveries in a row that failed for good */
+            consecutiveFailures: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret (`whsec_…`). Shown only in this response; store it now.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookResponse: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string;
+            events: ("order.created" | "order.status_changed" | "menu.item_availability_changed" | "subscription.changed")[];
+            isEnabled: boolean;
+            /** @description Set when the server disabled the endpoint */
+            disabledReason: string | null;
+            /** @description Deliveries in a row that failed for good */
+            consecutiveFailures: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookPageResponse: {
+            items: components["schemas"]["WebhookResponse"][];
+            meta: components["schemas"]["PageMetaResponse"];
+        };
+        UpdateWebhookDto: {
+            url?: string;
+            events?: ("order.created" | "order.status_changed" | "menu.item_availability_changed" | "subscription.changed")[];
+            description?: string;
+            /** @description true re-enables an endpoint (also one the server disabled) and resets its failure count */
+            isEnabled?: boolean;
+        };
+        DeliveryAttemptResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The delivery (one event for this endpoint); redeliver by this id
+             */
+            deliveryId: string;
+            /**
+             * Format: uuid
+             * @description The event id, sent as `webhook-id`
+             */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "order.created" | "order.status_changed" | "menu.item_availability_changed" | "subscription.changed";
+            /** @description 1 for the first attempt */
+            attempt: number;
+            succeeded: boolean;
+            /** @description null when no answer came */
+            statusCode: number | null;
+            durationMs: number;
+            error: string | null;
+            /** @description The first 1 KiB of the answer */
+            responseBody: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DeliveryAttemptPageResponse: {
+            items: components["schemas"]["DeliveryAttemptResponse"][];
+            meta: components["schemas"]["PageMetaResponse"];
+        };
+        RedeliveryResponse: {
+            /** Format: uuid */
+            deliveryId: string;
+            /** @description The attempt number this redelivery runs as */
+            attempt: number;
         };
         PublicMenuRestaurant: {
             /** @example Café Central */
@@ -3371,7 +3566,7 @@ export interface operations {
                 restaurantId?: string;
                 /** @description The user (or API key) who acted */
                 actorId?: string;
-                action?: "restaurant.created" | "restaurant.updated" | "restaurant.suspended" | "restaurant.reactivated" | "restaurant.plan_changed" | "user.created" | "user.role_changed" | "user.deactivated" | "api_key.created" | "api_key.revoked" | "order.cancelled" | "auth.login_failed" | "auth.account_locked";
+                action?: "restaurant.created" | "restaurant.updated" | "restaurant.suspended" | "restaurant.reactivated" | "restaurant.plan_changed" | "user.created" | "user.role_changed" | "user.deactivated" | "api_key.created" | "api_key.revoked" | "order.cancelled" | "auth.login_failed" | "auth.account_locked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.disabled";
                 /** @description `at` from (inclusive) */
                 from?: string;
                 /** @description `at` to (inclusive) */
@@ -3456,7 +3651,7 @@ export interface operations {
                 /** @description Most recently failed first */
                 sort?: "-finishedOn";
                 /** @description One queue; every queue by default */
-                queue?: "maintenance" | "reports";
+                queue?: "maintenance" | "reports" | "webhooks";
             };
             header?: never;
             path?: never;
@@ -6184,6 +6379,637 @@ export interface operations {
             };
             /** @description `VALIDATION_FAILED` — Validation failed (https://docs.coffee-admin.dev/problems/validation-failed) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `RATE_LIMITED` — Too many requests (https://docs.coffee-admin.dev/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `INTERNAL` — Internal server error (https://docs.coffee-admin.dev/problems/internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Deeper pages: use `cursor` where the list offers it, or narrow the list with filters */
+                offset?: number;
+                /** @description A documented field, `-field` for descending */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Endpoints, newest first, without secrets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPageResponse"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` — Unauthenticated (https://docs.coffee-admin.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `FORBIDDEN` — Forbidden (https://docs.coffee-admin.dev/problems/forbidden); `TENANT_SUSPENDED` — Restaurant suspended (https://docs.coffee-admin.dev/problems/tenant-suspended); `CSRF_FAILED` — CSRF check failed (https://docs.coffee-admin.dev/problems/csrf-failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` — Validation failed (https://docs.coffee-admin.dev/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `RATE_LIMITED` — Too many requests (https://docs.coffee-admin.dev/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `INTERNAL` — Internal server error (https://docs.coffee-admin.dev/problems/internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With the cookie session: the `csrf_token` cookie’s value, else 403 `CSRF_FAILED`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description The signing secret is in this response only */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookResponse"];
+                };
+            };
+            /** @description `BAD_REQUEST` — Bad request (https://docs.coffee-admin.dev/problems/bad-request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` — Unauthenticated (https://docs.coffee-admin.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `FORBIDDEN` — Forbidden (https://docs.coffee-admin.dev/problems/forbidden); `TENANT_SUSPENDED` — Restaurant suspended (https://docs.coffee-admin.dev/problems/tenant-suspended); `CSRF_FAILED` — CSRF check failed (https://docs.coffee-admin.dev/problems/csrf-failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` — Payload too large (https://docs.coffee-admin.dev/problems/payload-too-large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` — Unsupported media type (https://docs.coffee-admin.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` — Validation failed (https://docs.coffee-admin.dev/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `RATE_LIMITED` — Too many requests (https://docs.coffee-admin.dev/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `INTERNAL` — Internal server error (https://docs.coffee-admin.dev/problems/internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` — Unauthenticated (https://docs.coffee-admin.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `FORBIDDEN` — Forbidden (https://docs.coffee-admin.dev/problems/forbidden); `TENANT_SUSPENDED` — Restaurant suspended (https://docs.coffee-admin.dev/problems/tenant-suspended); `CSRF_FAILED` — CSRF check failed (https://docs.coffee-admin.dev/problems/csrf-failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `NOT_FOUND` — Not found (https://docs.coffee-admin.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `RATE_LIMITED` — Too many requests (https://docs.coffee-admin.dev/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `INTERNAL` — Internal server error (https://docs.coffee-admin.dev/problems/internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With the cookie session: the `csrf_token` cookie’s value, else 403 `CSRF_FAILED`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its delivery log */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `UNAUTHENTICATED` — Unauthenticated (https://docs.coffee-admin.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `FORBIDDEN` — Forbidden (https://docs.coffee-admin.dev/problems/forbidden); `TENANT_SUSPENDED` — Restaurant suspended (https://docs.coffee-admin.dev/problems/tenant-suspended); `CSRF_FAILED` — CSRF check failed (https://docs.coffee-admin.dev/problems/csrf-failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `NOT_FOUND` — Not found (https://docs.coffee-admin.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `RATE_LIMITED` — Too many requests (https://docs.coffee-admin.dev/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `INTERNAL` — Internal server error (https://docs.coffee-admin.dev/problems/internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With the cookie session: the `csrf_token` cookie’s value, else 403 `CSRF_FAILED`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description `BAD_REQUEST` — Bad request (https://docs.coffee-admin.dev/problems/bad-request) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` — Unauthenticated (https://docs.coffee-admin.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `FORBIDDEN` — Forbidden (https://docs.coffee-admin.dev/problems/forbidden); `TENANT_SUSPENDED` — Restaurant suspended (https://docs.coffee-admin.dev/problems/tenant-suspended); `CSRF_FAILED` — CSRF check failed (https://docs.coffee-admin.dev/problems/csrf-failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `NOT_FOUND` — Not found (https://docs.coffee-admin.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` — Payload too large (https://docs.coffee-admin.dev/problems/payload-too-large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` — Unsupported media type (https://docs.coffee-admin.dev/problems/unsupported-media-type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` — Validation failed (https://docs.coffee-admin.dev/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `RATE_LIMITED` — Too many requests (https://docs.coffee-admin.dev/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `INTERNAL` — Internal server error (https://docs.coffee-admin.dev/problems/internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Deeper pages: use `cursor` where the list offers it, or narrow the list with filters */
+                offset?: number;
+                /** @description A documented field, `-field` for descending */
+                sort?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery log: one entry per attempt, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryAttemptPageResponse"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` — Unauthenticated (https://docs.coffee-admin.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `FORBIDDEN` — Forbidden (https://docs.coffee-admin.dev/problems/forbidden); `TENANT_SUSPENDED` — Restaurant suspended (https://docs.coffee-admin.dev/problems/tenant-suspended); `CSRF_FAILED` — CSRF check failed (https://docs.coffee-admin.dev/problems/csrf-failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `NOT_FOUND` — Not found (https://docs.coffee-admin.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` — Validation failed (https://docs.coffee-admin.dev/problems/validation-failed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `RATE_LIMITED` — Too many requests (https://docs.coffee-admin.dev/problems/rate-limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed in the window */
+                    "X-RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "X-RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "X-RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `INTERNAL` — Internal server error (https://docs.coffee-admin.dev/problems/internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description With the cookie session: the `csrf_token` cookie’s value, else 403 `CSRF_FAILED`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempt is queued; its result appears in the log */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliveryResponse"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` — Unauthenticated (https://docs.coffee-admin.dev/problems/unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `FORBIDDEN` — Forbidden (https://docs.coffee-admin.dev/problems/forbidden); `TENANT_SUSPENDED` — Restaurant suspended (https://docs.coffee-admin.dev/problems/tenant-suspended); `CSRF_FAILED` — CSRF check failed (https://docs.coffee-admin.dev/problems/csrf-failed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `NOT_FOUND` — Not found (https://docs.coffee-admin.dev/problems/not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description `CONFLICT` — Conflict (https://docs.coffee-admin.dev/problems/conflict) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -38,6 +38,11 @@ export function baseEnv(): Record<string, string> {
     AUTH_FAILURE_IP_LIMIT: '100000',
     SYSADMIN_EMAIL: SYSADMIN.email,
     SYSADMIN_PASSWORD: SYSADMIN.password,
+    // Webhooks: receivers run on 127.0.0.1; short retries. In full mode every worker of every suite relays
+    // every restaurant's events, so all test processes must deliver alike.
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+    WEBHOOK_RETRY_DELAYS_MS: '200,1000',
+    WEBHOOK_DISABLE_AFTER_FAILURES: '2',
   };
   if (FULL_MODE) {
     // Migrations ran once in the global setup; parallel suites must not race on them.

@@ -22,6 +22,7 @@ import { SysadminModule } from '@coffee/sysadmin';
 import { TablesModule } from '@coffee/tables';
 import { TenancyModule } from '@coffee/tenancy';
 import { SysadminBootstrap, UsersModule } from '@coffee/users';
+import { WebhooksModule } from '@coffee/webhooks';
 
 /** The HTTP API: platform modules first, then the features. */
 @Module({
@@ -47,6 +48,7 @@ import { SysadminBootstrap, UsersModule } from '@coffee/users';
     OrdersModule,
     ReportsModule,
     SubscriptionsModule,
+    WebhooksModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

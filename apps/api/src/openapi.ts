@@ -25,6 +25,7 @@ const TAGS: [name: string, description: string][] = [
   ['orders', 'Placing orders (idempotent), their status and history, the kitchen view'],
   ['reports', 'Sales dashboard and daily reports'],
   ['subscriptions', 'Plans, limits and the restaurant’s subscription'],
+  ['webhooks', 'Signed event deliveries to your endpoints, their log and redelivery (owner)'],
   ['sysadmin', 'Platform staff: restaurants, plans, stats, audit log, failed jobs'],
 ];
 

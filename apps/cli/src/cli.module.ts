@@ -8,8 +8,9 @@ import { RedisModule } from '@coffee/redis';
 import { SubscriptionsModule } from '@coffee/subscriptions';
 import { TenancyModule } from '@coffee/tenancy';
 import { UsersModule } from '@coffee/users';
+import { WebhookOutboxModule } from '@coffee/webhooks';
 
-/** What operator commands need: configuration, the database, and the users library with what it writes through (plan limits, audit log). */
+/** What operator commands need: configuration, the database, and the users library with what it writes through (plan limits, audit log, webhook outbox). */
 @Module({
   imports: [
     CoffeeConfigModule,
@@ -21,6 +22,8 @@ import { UsersModule } from '@coffee/users';
     AppCacheModule,
     SubscriptionsModule,
     UsersModule,
+    // Subscription changes write webhook events (the subscriptions library needs the outbox).
+    WebhookOutboxModule,
   ],
 })
 export class CliModule {}

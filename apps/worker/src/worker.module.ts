@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from '@coffee/audit';
 import { SessionMaintenanceModule } from '@coffee/auth';
 import { AppCacheModule } from '@coffee/cache';
 import { ProblemDetailsFilter } from '@coffee/common';
@@ -15,6 +16,7 @@ import { RedisModule } from '@coffee/redis';
 import { ReportJobsModule } from '@coffee/reports';
 import { SubscriptionLifecycleModule } from '@coffee/subscriptions';
 import { TenancyModule } from '@coffee/tenancy';
+import { WebhookJobsModule } from '@coffee/webhooks';
 import { BullMqWorkers } from './bullmq-workers';
 import { JobMetrics } from './job-metrics';
 
@@ -25,6 +27,7 @@ import { JobMetrics } from './job-metrics';
     LoggingModule,
     TenancyModule,
     DatabaseModule,
+    AuditModule,
     RedisModule,
     AppCacheModule,
     QueueModule,
@@ -35,6 +38,7 @@ import { JobMetrics } from './job-metrics';
     SubscriptionLifecycleModule,
     ReportJobsModule,
     SessionMaintenanceModule,
+    WebhookJobsModule,
   ],
   providers: [BullMqWorkers, JobMetrics, { provide: APP_FILTER, useClass: ProblemDetailsFilter }],
 })

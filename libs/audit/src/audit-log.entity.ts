@@ -15,6 +15,10 @@ export const AUDIT_ACTIONS = [
   'order.cancelled',
   'auth.login_failed',
   'auth.account_locked',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.disabled',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { appConfig, authConfig, currentEnvironment, databaseConfig, redisConfig } from './namespaces';
+import { appConfig, authConfig, currentEnvironment, databaseConfig, redisConfig, webhooksConfig } from './namespaces';
 
 /**
  * Typed configuration namespaces, validated once at boot. Inject a namespace with
@@ -13,7 +13,7 @@ import { appConfig, authConfig, currentEnvironment, databaseConfig, redisConfig 
       // `.env` is loaded by Node (`--env-file-if-exists`) before anything runs.
       ignoreEnvFile: true,
       cache: true,
-      load: [appConfig, databaseConfig, redisConfig, authConfig],
+      load: [appConfig, databaseConfig, redisConfig, authConfig, webhooksConfig],
       validate: (raw) => {
         currentEnvironment();
         return raw;

@@ -227,12 +227,25 @@ export function authConfigFrom(env: EnvironmentVariables) {
   };
 }
 
+/** Outgoing webhooks: address policy, timeout, retry schedule, auto-disable threshold. */
+export function webhooksConfigFrom(env: EnvironmentVariables) {
+  return {
+    allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    /** Delay before retry n (n = 1…): one entry per retry, so attempts = retryDelaysMs.length + 1. */
+    retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS.split(',').map(Number),
+    disableAfterFailures: env.WEBHOOK_DISABLE_AFTER_FAILURES,
+  };
+}
+
 export const appConfig = registerAs('app', () => appConfigFrom(currentEnvironment()));
 export const databaseConfig = registerAs('database', () => databaseConfigFrom(currentEnvironment()));
 export const redisConfig = registerAs('redis', () => redisConfigFrom(currentEnvironment()));
 export const authConfig = registerAs('auth', () => authConfigFrom(currentEnvironment()));
+export const webhooksConfig = registerAs('webhooks', () => webhooksConfigFrom(currentEnvironment()));
 
 export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type RedisConfig = ConfigType<typeof redisConfig>;
 export type AuthConfig = ConfigType<typeof authConfig>;
+export type WebhooksConfig = ConfigType<typeof webhooksConfig>;

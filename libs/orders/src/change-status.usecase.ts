@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditTrail } from '@coffee/audit';
 import { AppError, Clock } from '@coffee/common';
 import { retryLockConflicts, TransactionRunner, withManager } from '@coffee/database';
-import { RestaurantRepository, scopeOf, type TenantPrincipal } from '@coffee/tenancy';
+import { IntegrationEvents, RestaurantRepository, scopeOf, type TenantPrincipal } from '@coffee/tenancy';
 import { assertTransition } from './domain/order-status';
 import { orderTotalsError, withTip } from './domain/pricing';
 import type { ChangeStatusDto, OrderResponse } from './dto/order.dto';
@@ -25,6 +25,7 @@ const CAN_CANCEL = new Set(['owner', 'manager']);
  * payment. Nothing ever subtracts from the rollups: a paid order cannot be
  * cancelled (the transition table forbids it) and there are no refunds, so
  * there is no reversal path; one would need its own negative rollup here.
+ * The `order.status_changed` event (outbox) is written in the same transaction.
  * Concurrent payments upsert the same rollup rows, so lock conflicts
  * (deadlocks) are retried like placements, and the transaction runs in READ
  * COMMITTED, where the upserts take no gap locks.
@@ -40,6 +41,7 @@ export class ChangeOrderStatusUseCase {
     private readonly restaurants: RestaurantRepository,
     private readonly rollups: SalesRollupRepository,
     private readonly salesVersions: SalesVersions,
+    private readonly integrationEvents: IntegrationEvents,
   ) {}
 
   async execute(principal: TenantPrincipal, id: string, dto: ChangeStatusDto): Promise<OrderResponse> {
@@ -124,6 +126,11 @@ export class ChangeOrderStatusUseCase {
     if (dto.status === 'paid') {
       await this.rollups.add(tx, rollupOfPayment({ ...updated!, paidAt: updated!.paidAt! }, lines, timeZone));
     }
-    return toOrderResponse(updated!, lines);
+    const response = toOrderResponse(updated!, lines);
+    await this.integrationEvents.record(tx, {
+      type: 'order.status_changed',
+      data: { order: response, previousStatus: order.status },
+    });
+    return response;
   }
 }

@@ -5,7 +5,13 @@ import type { IdempotencyKeyRepository } from '@coffee/idempotency';
 import type { MenuItemsService } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import type { TablesService } from '@coffee/tables';
-import type { PlanLimits, RestaurantRepository, TenantPrincipal, UsageCounters } from '@coffee/tenancy';
+import type {
+  IntegrationEvents,
+  PlanLimits,
+  RestaurantRepository,
+  TenantPrincipal,
+  UsageCounters,
+} from '@coffee/tenancy';
 import type { OrderRepository } from './order.repository';
 import { PlaceOrderUseCase } from './place-order.usecase';
 
@@ -31,6 +37,7 @@ function useCase(run: jest.Mock) {
     events,
     {} as PlanLimits,
     {} as UsageCounters,
+    {} as IntegrationEvents,
     new SystemClock(),
     metrics,
   );

@@ -15,7 +15,14 @@ import { IdempotencyKeyRepository } from '@coffee/idempotency';
 import { MenuItemsService } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
 import { TablesService } from '@coffee/tables';
-import { PlanLimits, RestaurantRepository, scopeOf, UsageCounters, type TenantPrincipal } from '@coffee/tenancy';
+import {
+  IntegrationEvents,
+  PlanLimits,
+  RestaurantRepository,
+  scopeOf,
+  UsageCounters,
+  type TenantPrincipal,
+} from '@coffee/tenancy';
 import { priceOrder, type MenuEntry } from './domain/order-lines';
 import { businessDate } from './domain/pricing';
 import type { OrderResponse, PlaceOrderDto } from './dto/order.dto';
@@ -45,7 +52,8 @@ function requestHash(dto: PlaceOrderDto): string {
  * Placing an order: the Idempotency-Key row first (a unique index makes
  * duplicates wait and then replay), prices computed here from the current menu,
  * the daily number from a locked counter row, order + lines + first history
- * entry, and the answer stored with the key, all in one transaction. Deadlocks
+ * entry, the answer stored with the key and the `order.created` event (outbox),
+ * all in one transaction. Deadlocks
  * are retried a few times, then 503.
  */
 @Injectable()
@@ -64,6 +72,7 @@ export class PlaceOrderUseCase implements OnModuleInit {
     private readonly events: EventEmitter2,
     private readonly limits: PlanLimits,
     private readonly usage: UsageCounters,
+    private readonly integrationEvents: IntegrationEvents,
     private readonly clock: Clock,
     metrics: MetricsService,
   ) {
@@ -191,6 +200,7 @@ export class PlaceOrderUseCase implements OnModuleInit {
     // millisecond the columns keep), not read back: the number's lock is held until commit.
     const response = toOrderResponse(order, lines);
     await this.keys.complete(tx, keyId, 201, JSON.stringify(response));
+    await this.integrationEvents.record(tx, { type: 'order.created', data: { order: response } });
     return { order: response, replayed: false };
   }
 

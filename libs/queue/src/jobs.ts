@@ -1,5 +1,5 @@
 /** Queue names: one BullMQ queue each in full mode. */
-export const QUEUES = ['maintenance', 'reports'] as const;
+export const QUEUES = ['maintenance', 'reports', 'webhooks'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 /** Every job the system runs, with its typed payload. Add a job here first. */
@@ -19,6 +19,10 @@ export interface JobPayloads {
   'reports.backfill-rollups': Record<string, never>;
   /** Deletes refresh tokens past their expiry (rotated, revoked or unused alike). `now`: ISO 8601, else the clock. */
   'maintenance.purge-refresh-tokens': { now?: string };
+  /** Turns committed outbox events into one webhook delivery per subscribed endpoint, and re-enqueues lost attempts. */
+  'webhooks.relay': Record<string, never>;
+  /** One attempt of one webhook delivery; a failed attempt enqueues the next one itself (delayed, by the retry schedule). */
+  'webhooks.deliver': { restaurantId: string; deliveryId: string; attempt: number };
 }
 
 export type JobName = keyof JobPayloads;
@@ -32,6 +36,8 @@ export const JOB_QUEUE: { [N in JobName]: QueueName } = {
   'reports.rebuild-rollups': 'reports',
   'reports.backfill-rollups': 'maintenance',
   'maintenance.purge-refresh-tokens': 'maintenance',
+  'webhooks.relay': 'webhooks',
+  'webhooks.deliver': 'webhooks',
 };
 
 /** How long finished jobs stay queryable: at most `count` of them, none older than `ageSeconds`. */
@@ -89,6 +95,21 @@ export const JOB_OPTIONS: { [N in JobName]: JobPolicy } = {
     backoffMs: 10_000,
     removeOnComplete: { count: 1000, ageSeconds: DAY_SECONDS },
     removeOnFail: { count: 1000, ageSeconds: 7 * DAY_SECONDS },
+  },
+  // Cheap and nudged after every commit that writes an event; the schedule is the safety net.
+  'webhooks.relay': {
+    attempts: 3,
+    backoffMs: 1_000,
+    removeOnComplete: { count: 100, ageSeconds: 3600 },
+    removeOnFail: { count: 1000, ageSeconds: 7 * DAY_SECONDS },
+  },
+  // A receiver's failure is not a job failure: the handler records it and schedules the next attempt
+  // itself (WEBHOOK_RETRY_DELAYS_MS). These retries only cover our own trouble (database down).
+  'webhooks.deliver': {
+    attempts: 5,
+    backoffMs: 5_000,
+    removeOnComplete: { count: 1000, ageSeconds: DAY_SECONDS },
+    removeOnFail: { count: 10_000, ageSeconds: 7 * DAY_SECONDS },
   },
   // Runs at start and on a schedule; a backfill whose rebuild failed is enqueued again by a later run.
   'reports.backfill-rollups': {

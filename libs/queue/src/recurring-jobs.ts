@@ -17,5 +17,7 @@ export const RECURRING_JOBS: readonly RecurringJob[] = [
   { id: 'purge-refresh-tokens', name: 'maintenance.purge-refresh-tokens', everyMs: 60 * 60 * 1000 },
   // Upgrades queue rollup backfills (migration 1764600000000): run them as soon as the new release starts;
   // the schedule retries a failed one and catches a migration run after the worker started.
+  // Webhook events are relayed as soon as they commit (a nudge after commit); this tick catches a lost nudge.
+  { id: 'webhooks-relay', name: 'webhooks.relay', everyMs: 10 * 1000, atStart: true },
   { id: 'backfill-rollups', name: 'reports.backfill-rollups', everyMs: 15 * 60 * 1000, atStart: true },
 ];

@@ -3,8 +3,15 @@ import type { EntityManager } from 'typeorm';
 import { AuditTrail } from '@coffee/audit';
 import { AppError, Clock } from '@coffee/common';
 import { TransactionRunner, withManager, type TenantScope, type TransactionScope } from '@coffee/database';
-import { LIMITED_RESOURCES, RestaurantRepository, UsageCounters, type LimitedResource } from '@coffee/tenancy';
+import {
+  IntegrationEvents,
+  LIMITED_RESOURCES,
+  RestaurantRepository,
+  UsageCounters,
+  type LimitedResource,
+} from '@coffee/tenancy';
 import { describeLimit, exceededLimits, LIMIT_FIELDS, type Usage } from './domain/plan-limits';
+import { subscriptionChange } from './domain/subscription-events';
 import { periodEndFrom, statusAfterPlanChange, trialEndsAt } from './domain/subscription-status';
 import { PlanListResponse, PlanResponse } from './plan.dto';
 import { limitsOf, PlanCatalogue } from './plan-catalogue';
@@ -22,6 +29,7 @@ export class SubscriptionsService {
     private readonly restaurants: RestaurantRepository,
     private readonly usage: UsageCounters,
     private readonly audit: AuditTrail,
+    private readonly integrationEvents: IntegrationEvents,
     private readonly clock: Clock,
   ) {}
 
@@ -78,6 +86,10 @@ export class SubscriptionsService {
       });
       const after = await this.subscriptions.findFor(tx);
       if (!after) throw AppError.notFound('Subscription');
+      await this.integrationEvents.record(tx, {
+        type: 'subscription.changed',
+        data: subscriptionChange(after, { planCode: before.planCode, status: before.status }, 'plan_changed'),
+      });
       return this.toResponse(after, usage);
     });
   }

@@ -14,6 +14,7 @@ import { SysadminModule } from '@coffee/sysadmin';
 import { TablesModule } from '@coffee/tables';
 import { TenancyModule } from '@coffee/tenancy';
 import { UsersModule } from '@coffee/users';
+import { WebhookOutboxModule } from '@coffee/webhooks';
 import { DemoContent } from './demo-content';
 import { DemoSeeder } from './demo-seeder';
 
@@ -39,6 +40,7 @@ import { DemoSeeder } from './demo-seeder';
     TablesModule,
     OrdersModule,
     SubscriptionsModule,
+    WebhookOutboxModule,
   ],
   providers: [DemoSeeder, DemoContent],
 })

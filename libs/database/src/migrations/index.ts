@@ -8,6 +8,7 @@ import { CreateSubscriptionsAndAuditLog1764400000000 } from './1764400000000-cre
 import { CreateSalesRollupsAndDailyReports1764500000000 } from './1764500000000-create-sales-rollups-and-daily-reports';
 import { CreateMonthlySalesRollups1764550000000 } from './1764550000000-create-monthly-sales-rollups';
 import { SalesRollupBackfillsAndTokenExpiryIndex1764600000000 } from './1764600000000-sales-rollup-backfills-and-token-expiry-index';
+import { CreateWebhooks1764700000000 } from './1764700000000-create-webhooks';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateSalesRollupsAndDailyReports1764500000000,
   CreateMonthlySalesRollups1764550000000,
   SalesRollupBackfillsAndTokenExpiryIndex1764600000000,
+  CreateWebhooks1764700000000,
 ];

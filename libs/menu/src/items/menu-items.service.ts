@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppError, offsetPage, parseSort, type FieldError, type Page } from '@coffee/common';
 import { TransactionRunner, withManager, type TenantScope, type TransactionScope } from '@coffee/database';
-import { PlanLimits, scopeOf, UsageCounters, type TenantPrincipal } from '@coffee/tenancy';
+import { IntegrationEvents, PlanLimits, scopeOf, UsageCounters, type TenantPrincipal } from '@coffee/tenancy';
 import { MenuCategoryRepository } from '../categories/menu-category.repository';
 import type { CreateItemDto, ItemResponse, ListItemsQueryDto, ModifierGroupDto, UpdateItemDto } from '../dto/menu.dto';
 import { toItemResponse } from '../mappers';
@@ -55,6 +55,7 @@ export class MenuItemsService implements OnModuleInit {
     private readonly usage: UsageCounters,
     private readonly transactions: TransactionRunner,
     private readonly versions: MenuVersions,
+    private readonly integrationEvents: IntegrationEvents,
   ) {}
 
   /** Live (not deleted) items count against the plan's `maxMenuItems`. */
@@ -115,21 +116,34 @@ export class MenuItemsService implements OnModuleInit {
     await this.transactions.run(async (manager) => {
       const tx = withManager(scope, manager);
       if (patch.categoryId) await this.assertCategory(tx, patch.categoryId);
+      // Read only when availability may change: a change is an event, like the 86 toggle.
+      const before = patch.isAvailable === undefined ? null : await this.items.findLive(tx, id);
       if (!(await this.items.updateIfVersion(tx, id, version, patch))) {
         if (!(await this.items.findLive(tx, id))) throw AppError.notFound('Item');
         throw AppError.conflict('The item was changed by someone else; reload it and try again');
       }
       if (modifierGroups) await this.items.replaceModifiers(tx, id, toNewGroups(modifierGroups));
+      if (before && before.isAvailable !== patch.isAvailable) {
+        const item = await this.load(tx, id);
+        await this.integrationEvents.record(tx, { type: 'menu.item_availability_changed', data: { item } });
+      }
     });
     await this.versions.bump(scope.restaurantId);
     return this.load(scope, id);
   }
 
+  /** The "86" toggle; the `menu.item_availability_changed` event is written in its transaction. */
   async setAvailability(principal: TenantPrincipal, id: string, isAvailable: boolean): Promise<ItemResponse> {
     const scope = scopeOf(principal);
-    if (!(await this.items.setAvailability(scope, id, isAvailable))) throw AppError.notFound('Item');
+    const item = await this.transactions.run(async (manager) => {
+      const tx = withManager(scope, manager);
+      if (!(await this.items.setAvailability(tx, id, isAvailable))) throw AppError.notFound('Item');
+      const changed = await this.load(tx, id);
+      await this.integrationEvents.record(tx, { type: 'menu.item_availability_changed', data: { item: changed } });
+      return changed;
+    });
     await this.versions.bump(scope.restaurantId);
-    return this.load(scope, id);
+    return item;
   }
 
   /** Soft delete: gone from lists and the public menu; past orders keep their snapshot. */

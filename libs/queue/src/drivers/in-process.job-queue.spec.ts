@@ -23,7 +23,7 @@ describe('InProcessJobQueue', () => {
     const run = jest.fn().mockResolvedValue({ purged: 3 });
     const queue = new InProcessJobQueue(registryRunning(run));
     const { id } = await queue.enqueue('maintenance.purge-expired', { now: '2026-01-01T00:00:00Z' });
-    expect(await queue.depth()).toEqual({ maintenance: 1, reports: 0 });
+    expect(await queue.depth()).toEqual({ maintenance: 1, reports: 0, webhooks: 0 });
     expect(await settle(queue, id)).toBe('completed');
     expect(run).toHaveBeenCalledWith(
       'maintenance.purge-expired',
@@ -31,7 +31,7 @@ describe('InProcessJobQueue', () => {
       { jobId: id, attempt: 1 },
     );
     await expect(queue.getJob(id)).resolves.toMatchObject({ state: 'completed', result: { purged: 3 } });
-    expect(await queue.depth()).toEqual({ maintenance: 0, reports: 0 });
+    expect(await queue.depth()).toEqual({ maintenance: 0, reports: 0, webhooks: 0 });
   });
 
   it('retries with backoff, then succeeds', async () => {

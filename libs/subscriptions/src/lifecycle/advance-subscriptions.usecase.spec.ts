@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { TransactionRunner } from '@coffee/database';
+import type { TransactionRunner, TransactionScope } from '@coffee/database';
+import { IntegrationEvents, type IntegrationEvent } from '@coffee/tenancy';
 import type { LifecycleMove } from '../domain/lifecycle';
 import { AdvanceSubscriptionsUseCase } from './advance-subscriptions.usecase';
 import type { DueSubscription, SubscriptionLifecycleRepository } from './subscription-lifecycle.repository';
@@ -52,8 +53,24 @@ const transactions = {
   run: <T>(work: (manager: EntityManager) => Promise<T>) => work({} as EntityManager),
 } as unknown as TransactionRunner;
 
-function useCase(repository: ReturnType<typeof fakeRepository>['repository']): AdvanceSubscriptionsUseCase {
-  return new AdvanceSubscriptionsUseCase(transactions, repository as unknown as SubscriptionLifecycleRepository);
+/** Records the events written, with the restaurant of the scope they were written in. */
+class RecordedEvents extends IntegrationEvents {
+  readonly written: { restaurantId: string; event: IntegrationEvent }[] = [];
+  record(tx: TransactionScope, event: IntegrationEvent): Promise<void> {
+    this.written.push({ restaurantId: tx.restaurantId, event });
+    return Promise.resolve();
+  }
+}
+
+function useCase(
+  repository: ReturnType<typeof fakeRepository>['repository'],
+  events: IntegrationEvents = new RecordedEvents(),
+): AdvanceSubscriptionsUseCase {
+  return new AdvanceSubscriptionsUseCase(
+    transactions,
+    repository as unknown as SubscriptionLifecycleRepository,
+    events,
+  );
 }
 
 describe('AdvanceSubscriptionsUseCase', () => {
@@ -85,6 +102,23 @@ describe('AdvanceSubscriptionsUseCase', () => {
   it('does not count a move another run made first (the conditional UPDATE affected nothing)', async () => {
     const { repository } = fakeRepository({ active: [due('a1'), due('a2'), due('a3')] }, new Set(['a2']));
     await expect(useCase(repository).run(NOW)).resolves.toEqual({ pastDue: 2, canceled: 0, renewed: 0 });
+  });
+
+  it('writes one subscription.changed event per move it made, in the restaurant of the subscription', async () => {
+    const { repository } = fakeRepository(
+      { active: [due('a1'), due('a2'), due('a3', { planCode: 'free' })] },
+      new Set(['a2']),
+    );
+    const events = new RecordedEvents();
+    await useCase(repository, events).run(NOW);
+    expect(events.written.map(({ restaurantId, event }) => [restaurantId, event.type, event.data.reason])).toEqual([
+      ['r-a1', 'subscription.changed', 'past_due'],
+      ['r-a3', 'subscription.changed', 'renewed'],
+    ]);
+    expect(events.written[0].event.data).toMatchObject({
+      subscription: { planCode: 'pro', status: 'past_due' },
+      previous: { planCode: 'pro', status: 'active' },
+    });
   });
 
   it('skips a candidate that the rules say is not due (no UPDATE sent)', async () => {

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TransactionRunner } from '@coffee/database';
+import { TransactionRunner, trustedTenantScope, withManager } from '@coffee/database';
+import { IntegrationEvents } from '@coffee/tenancy';
 import { lifecycleMoveFor, type LifecycleMove } from '../domain/lifecycle';
+import { subscriptionChange } from '../domain/subscription-events';
 import { SubscriptionLifecycleRepository, type DueSubscription } from './subscription-lifecycle.repository';
 
 /** How many subscriptions moved in one run, by kind of move. */
@@ -16,6 +18,8 @@ const COUNTED: Record<LifecycleMove['kind'], keyof LifecycleCounts> = {
   renew: 'renewed',
 };
 
+const EVENT_REASON = { pastDue: 'past_due', cancel: 'canceled', renew: 'renewed' } as const;
+
 /** Candidates read per query: bounded memory and short statements, however many restaurants are due. */
 export const LIFECYCLE_BATCH_SIZE = 100;
 
@@ -27,7 +31,8 @@ export const LIFECYCLE_BATCH_SIZE = 100;
  *
  * Safe to run twice and from several workers at once: each move is a
  * conditional UPDATE of one row in its own short transaction, and only the run
- * whose UPDATE affected the row counts and logs the move. Moves are not in the
+ * whose UPDATE affected the row counts, logs the move and writes its
+ * `subscription.changed` event (outbox, in the move's transaction). Moves are not in the
  * audit log, whose actions are people's actions; each one is logged instead.
  */
 @Injectable()
@@ -37,6 +42,7 @@ export class AdvanceSubscriptionsUseCase {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly subscriptions: SubscriptionLifecycleRepository,
+    private readonly integrationEvents: IntegrationEvents,
   ) {}
 
   async run(now: Date, batchSize = LIFECYCLE_BATCH_SIZE): Promise<LifecycleCounts> {
@@ -80,9 +86,24 @@ export class AdvanceSubscriptionsUseCase {
       throw new Error(`Subscription ${subscription.id} is on unknown plan ${subscription.planCode}`);
     const move = lifecycleMoveFor(subscription, price, now);
     if (!move) return null;
-    const moved = await this.transactions.run((manager) =>
-      this.subscriptions.apply(manager, subscription.id, move, now),
-    );
+    const moved = await this.transactions.run(async (manager) => {
+      if (!(await this.subscriptions.apply(manager, subscription.id, move, now))) return false;
+      // A job over every restaurant's subscriptions: the row names its restaurant.
+      const tx = withManager(trustedTenantScope(subscription.restaurantId), manager);
+      await this.integrationEvents.record(tx, {
+        type: 'subscription.changed',
+        data: subscriptionChange(
+          {
+            planCode: subscription.planCode,
+            status: move.to,
+            currentPeriodEnd: move.kind === 'renew' ? move.periodEnd : subscription.currentPeriodEnd,
+          },
+          { planCode: subscription.planCode, status: move.from },
+          EVENT_REASON[move.kind],
+        ),
+      });
+      return true;
+    });
     if (!moved) return null;
     this.logger.log(
       {
