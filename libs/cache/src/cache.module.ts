@@ -9,6 +9,43 @@ export const DEFAULT_CACHE_TTL_MS = 5 * 60 * 1000;
 
 const logger = new Logger('Cache');
 
+/** What KeyvRedis takes: node-redis options for one client, a cluster or a Sentinel group. */
+type KeyvRedisConnection = NonNullable<ConstructorParameters<typeof KeyvRedis>[0]>;
+
+const SOCKET = { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000) };
+
+/**
+ * node-redis options for the store (Keyv's Redis adapter is built on
+ * node-redis, not ioredis): one node, a Sentinel-managed master
+ * (`sentinelRootNodes`: the adapter builds a node-redis Sentinel client, which
+ * follows a failover) or a cluster (`rootNodes`), with REDIS_URL's
+ * credentials, database and TLS for the data nodes.
+ */
+export function cacheConnectionOptions(config: RedisConfig): KeyvRedisConnection | undefined {
+  const topology = config.topology;
+  if (!topology) return undefined;
+  if (topology.mode === 'single') return { url: topology.url, disableOfflineQueue: true, socket: SOCKET };
+  const { username, password, db, tls } = topology.node;
+  const node = {
+    ...(username !== null && { username }),
+    ...(password !== null && { password }),
+    disableOfflineQueue: true,
+    socket: { ...SOCKET, ...(tls && { tls: true as const }) },
+  };
+  if (topology.mode === 'sentinel') {
+    return {
+      name: topology.name,
+      sentinelRootNodes: topology.sentinels,
+      nodeClientOptions: { ...node, database: db },
+      sentinelClientOptions: {
+        ...(topology.sentinelPassword !== null && { password: topology.sentinelPassword }),
+        socket: SOCKET,
+      },
+    };
+  }
+  return { rootNodes: topology.nodes.map(({ host, port }) => ({ socket: { host, port } })), defaults: node };
+}
+
 /**
  * The store behind Nest's CACHE_MANAGER: Redis in full mode (shared by every
  * instance), process memory in embedded mode (cache-manager's default store).
@@ -16,15 +53,13 @@ const logger = new Logger('Cache');
  * database; the errors are logged here, never returned to a client.
  */
 export function createCacheStores(config: RedisConfig): KeyvRedis<unknown>[] | undefined {
-  if (!config.url) return undefined;
-  const store = new KeyvRedis<unknown>(
-    {
-      url: config.url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000) },
-    },
-    { namespace: `${config.keyPrefix}:cache`, throwOnConnectError: false, connectionTimeout: 1000 },
-  );
+  const connection = cacheConnectionOptions(config);
+  if (!connection) return undefined;
+  const store = new KeyvRedis<unknown>(connection, {
+    namespace: `${config.keyPrefix}:cache`,
+    throwOnConnectError: false,
+    connectionTimeout: 1000,
+  });
   let lastLogged = 0;
   store.on('error', (error: unknown) => {
     // One line per 10 s is enough to see an outage without flooding the log.
