@@ -30,6 +30,7 @@ describeCluster('Redis cluster (REDIS_CLUSTER_NODES): API and worker on a sharde
     expect(masters.length).toBeGreaterThanOrEqual(3);
     for (let i = 0; i < 3; i++) await deployment.everyRedisUse(masters);
     deployment.expectRunning();
+    expect(await deployment.keysOnRedisUrlNode()).toEqual([]);
 
     // Every BullMQ key of every queue is in one slot, on one master (the application's other keys spread).
     const queueKeys = await nodes.keys(masters, `{${deployment.prefix}:bull}:*`);

@@ -80,6 +80,13 @@ export class HaDeployment {
     if (jobKeys.length !== 1) throw new Error(`job ${jobId} has ${jobKeys.length} hashes on the masters`);
   }
 
+  /** This deployment's keys on the single node REDIS_URL names (which only gives credentials here: none expected). */
+  async keysOnRedisUrlNode(): Promise<string[]> {
+    const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const found = await this.nodes.keys([{ host: url.hostname, port: Number(url.port || 6379) }], `*${this.prefix}*`);
+    return found.map(({ key }) => key);
+  }
+
   /** Both processes still the ones started (no restart). */
   expectRunning(): void {
     for (const proc of this.started) {

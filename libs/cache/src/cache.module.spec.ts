@@ -1,5 +1,6 @@
 import { redisConfigFrom, validateEnvironment } from '@coffee/config';
-import { cacheConnectionOptions } from './cache.module';
+import type KeyvRedis from '@keyv/redis';
+import { cacheConnectionOptions, createCacheStores } from './cache.module';
 
 const optionsFor = (raw: Record<string, string>) => cacheConnectionOptions(redisConfigFrom(validateEnvironment(raw)));
 
@@ -36,5 +37,25 @@ describe('cacheConnectionOptions (the node-redis options of the Keyv store)', ()
       rootNodes: [{ socket: { host: 'n1', port: 6379 } }, { socket: { host: 'n2', port: 7001 } }],
       defaults: { password: 'p', disableOfflineQueue: true },
     });
+  });
+});
+
+describe('createCacheStores', () => {
+  it('has no Redis store in embedded mode', () => {
+    expect(createCacheStores(redisConfigFrom(validateEnvironment({})))).toBeUndefined();
+  });
+
+  it('keeps REDIS_KEY_PREFIX on the Redis store through the Keyv Nest hands to cache-manager', async () => {
+    const [keyv] =
+      createCacheStores(
+        redisConfigFrom(validateEnvironment({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'shop' })),
+      ) ?? [];
+    try {
+      expect(keyv?.namespace).toBe('shop:cache');
+      expect((keyv?.store as KeyvRedis<unknown>).namespace).toBe('shop:cache');
+      expect(keyv?.useKeyPrefix).toBe(false);
+    } finally {
+      await keyv?.disconnect();
+    }
   });
 });

@@ -1,6 +1,7 @@
-import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
+import { CACHE_MANAGER, CacheModule, type CacheManagerOptions } from '@nestjs/cache-manager';
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
 import type { Cache } from 'cache-manager';
 import { redisConfig, type RedisConfig } from '@coffee/config';
 
@@ -51,15 +52,15 @@ export function cacheConnectionOptions(config: RedisConfig): KeyvRedisConnection
  * instance), process memory in embedded mode (cache-manager's default store).
  * A Redis outage makes reads miss and writes no-ops, so callers fall back to the
  * database; the errors are logged here, never returned to a client.
+ *
+ * Handed to Nest as a Keyv instance carrying the namespace: a bare store would
+ * be wrapped in a Keyv without one, which clears the store's namespace too,
+ * and the entries would go to Redis without REDIS_KEY_PREFIX.
  */
-export function createCacheStores(config: RedisConfig): KeyvRedis<unknown>[] | undefined {
+export function createCacheStores(config: RedisConfig): Keyv[] | undefined {
   const connection = cacheConnectionOptions(config);
   if (!connection) return undefined;
-  const store = new KeyvRedis<unknown>(connection, {
-    namespace: `${config.keyPrefix}:cache`,
-    throwOnConnectError: false,
-    connectionTimeout: 1000,
-  });
+  const store = new KeyvRedis<unknown>(connection, { throwOnConnectError: false, connectionTimeout: 1000 });
   let lastLogged = 0;
   store.on('error', (error: unknown) => {
     // One line per 10 s is enough to see an outage without flooding the log.
@@ -67,7 +68,8 @@ export function createCacheStores(config: RedisConfig): KeyvRedis<unknown>[] | u
     lastLogged = Date.now();
     logger.warn({ err: error }, 'Redis cache unavailable; serving from the database');
   });
-  return [store];
+  // `useKeyPrefix: false`: the Redis store prefixes keys with the namespace itself (`coffee:cache::key`).
+  return [new Keyv({ store, namespace: `${config.keyPrefix}:cache`, useKeyPrefix: false })];
 }
 
 @Injectable()
@@ -84,7 +86,12 @@ class CacheCloser implements OnApplicationShutdown {
   imports: [
     CacheModule.registerAsync({
       inject: [redisConfig.KEY],
-      useFactory: (config: RedisConfig) => ({ stores: createCacheStores(config), ttl: DEFAULT_CACHE_TTL_MS }),
+      useFactory: (config: RedisConfig): CacheManagerOptions => ({
+        // keyv ships CommonJS and ES module typings, which TypeScript takes for two classes (Nest's
+        // are the ES ones); at run time Nest recognises any Keyv by its shape, and uses it as it is.
+        stores: createCacheStores(config) as unknown as CacheManagerOptions['stores'],
+        ttl: DEFAULT_CACHE_TTL_MS,
+      }),
     }),
   ],
   providers: [CacheCloser],
