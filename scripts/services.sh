@@ -16,6 +16,13 @@
 # primary then writes a binary log (it is restarted once if it ran without one);
 # the replica is copied afresh from the primary each time it starts. Without
 # SERVICES_REPLICA nothing of this runs.
+#
+# Optional Redis topologies (extra redis-server processes on SERVICES_REDIS_HA_PORT, default
+# the Redis port + 1, and the ports after it), each printing the variables that select it:
+#   SERVICES_REDIS_SENTINEL=1  a master, a replica of it and 3 sentinels monitoring them as
+#                              `coffee-master` (ports +0..+4): REDIS_SENTINELS, REDIS_SENTINEL_NAME
+#   SERVICES_REDIS_CLUSTER=1   a cluster of 3 masters (ports +5..+7): REDIS_CLUSTER_NODES
+# Their data is thrown away at each start (nothing is saved to disk).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +43,12 @@ REPLICA_PORT="${SERVICES_REPLICA_PORT:-}"
 [ -f "$REPLICA_DIR/port" ] && REPLICA_PORT="$(cat "$REPLICA_DIR/port")"
 REPL_USER="coffee_repl"
 REPL_PASS="coffee-repl-local-only"
+WANT_SENTINEL="${SERVICES_REDIS_SENTINEL:-0}"
+WANT_CLUSTER="${SERVICES_REDIS_CLUSTER:-0}"
+HA_PORT="${SERVICES_REDIS_HA_PORT:-$((REDIS_PORT + 1))}"
+SENTINEL_DIR="$STATE/redis-sentinel"
+SENTINEL_NAME="coffee-master"
+CLUSTER_DIR="$STATE/redis-cluster"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 
@@ -91,6 +104,24 @@ replica_client() { "$(find_bin mariadb mysql)" --protocol=socket -S "$REPLICA_SO
 # The primary writes a binary log while a replica is wanted or running, never otherwise.
 binlog_wanted() { [ "$WANT_REPLICA" = "1" ] || pid_alive "$REPLICA_DIR/mariadbd.pid"; }
 
+# Starts a mariadbd with its data in `$1`, socket `$2`, port `$3`, and waits until the client
+# function `$4` reaches it; further arguments are added to the server's options.
+run_mariadbd() {
+  local dir="$1" socket="$2" port="$3" client="$4"
+  shift 4
+  "$(find_bin mariadbd mysqld)" --no-defaults --datadir="$dir/data" --socket="$socket" \
+    --pid-file="$dir/mariadbd.pid" --port="$port" --bind-address=127.0.0.1 --user="$(id -un)" \
+    --tmpdir="$dir/tmp" --log-error="$dir/error.log" --skip-name-resolve \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --innodb-flush-log-at-trx-commit=2 --max-connections=500 "$@" >/dev/null 2>&1 &
+  for _ in $(seq 1 100); do
+    "$client" -e 'SELECT 1' >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  tail -20 "$dir/error.log" >&2
+  exit 1
+}
+
 start_mariadb() {
   local dir="$STATE/mariadb"
   local binlog=()
@@ -116,17 +147,7 @@ start_mariadb() {
       || { cat "$dir/install.log" >&2; exit 1; }
   fi
   log "starting MariaDB on 127.0.0.1:$DB_PORT"
-  "$(find_bin mariadbd mysqld)" --no-defaults --datadir="$dir/data" --socket="$SOCKET" \
-    --pid-file="$dir/mariadbd.pid" --port="$DB_PORT" --bind-address=127.0.0.1 --user="$(id -un)" \
-    --tmpdir="$dir/tmp" --log-error="$dir/error.log" --skip-name-resolve \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
-    ${binlog[@]+"${binlog[@]}"} >/dev/null 2>&1 &
-  for _ in $(seq 1 100); do
-    mysql_client -e 'SELECT 1' >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-  mysql_client -e 'SELECT 1' >/dev/null 2>&1 || { tail -20 "$dir/error.log" >&2; exit 1; }
+  run_mariadbd "$dir" "$SOCKET" "$DB_PORT" mysql_client --innodb-buffer-pool-size=256M ${binlog[@]+"${binlog[@]}"}
 }
 
 # The database and the application's user, on the server `$1` (a client function) reaches.
@@ -161,18 +182,8 @@ start_replica() {
     --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 \
     || { cat "$dir/install.log" >&2; exit 1; }
   log "starting the MariaDB replica on 127.0.0.1:$REPLICA_PORT"
-  "$(find_bin mariadbd mysqld)" --no-defaults --datadir="$dir/data" --socket="$REPLICA_SOCKET" \
-    --pid-file="$dir/mariadbd.pid" --port="$REPLICA_PORT" --bind-address=127.0.0.1 --user="$(id -un)" \
-    --tmpdir="$dir/tmp" --log-error="$dir/error.log" --skip-name-resolve \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 --max-connections=500 \
-    --server-id=2 --read-only --skip-slave-start --relay-log="$dir/relay/relay-bin" \
-    >/dev/null 2>&1 &
-  for _ in $(seq 1 100); do
-    replica_client -e 'SELECT 1' >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-  replica_client -e 'SELECT 1' >/dev/null 2>&1 || { tail -20 "$dir/error.log" >&2; exit 1; }
+  run_mariadbd "$dir" "$REPLICA_SOCKET" "$REPLICA_PORT" replica_client --innodb-buffer-pool-size=128M \
+    --server-id=2 --read-only --skip-slave-start --relay-log="$dir/relay/relay-bin"
 
   provision_database replica_client
   mysql_client <<SQL
@@ -226,6 +237,10 @@ start_redis() {
   exit 1
 }
 
+# The Sentinel group and the cluster: start_redis_sentinel, start_redis_cluster and their helpers.
+# shellcheck source=scripts/services-redis-ha.sh
+source "$ROOT/scripts/services-redis-ha.sh"
+
 print_exports() {
   cat <<EOT
 export DATABASE_URL='mariadb://$DB_USER:$DB_PASS@127.0.0.1:$DB_PORT/$DB_NAME'
@@ -244,6 +259,15 @@ EOT
 export DB_READ_HOSTS='127.0.0.1:$REPLICA_PORT'
 export MARIADB_REPLICA_SOCKET='$REPLICA_SOCKET'
 EOT
+  fi
+  if [ "$WANT_SENTINEL" = "1" ]; then
+    # shellcheck disable=SC2046 # one word per port
+    echo "export REDIS_SENTINELS='$(host_list $(sentinel_ports))'"
+    echo "export REDIS_SENTINEL_NAME='$SENTINEL_NAME'"
+  fi
+  if [ "$WANT_CLUSTER" = "1" ]; then
+    # shellcheck disable=SC2046 # one word per port
+    echo "export REDIS_CLUSTER_NODES='$(host_list $(cluster_ports))'"
   fi
 }
 
@@ -266,17 +290,23 @@ case "${1:-}" in
     provision_database
     if [ "$WANT_REPLICA" = "1" ]; then start_replica; fi
     start_redis
+    if [ "$WANT_SENTINEL" = "1" ]; then start_redis_sentinel; fi
+    if [ "$WANT_CLUSTER" = "1" ]; then start_redis_cluster; fi
     print_exports
     ;;
   down)
     stop_pidfile "$REPLICA_DIR/mariadbd.pid" "MariaDB replica"
     stop_pidfile "$STATE/mariadb/mariadbd.pid" MariaDB
     stop_pidfile "$STATE/redis/redis.pid" Redis
+    if [ -d "$SENTINEL_DIR" ]; then stop_pidfiles_in "$SENTINEL_DIR"; fi
+    if [ -d "$CLUSTER_DIR" ]; then stop_pidfiles_in "$CLUSTER_DIR"; fi
     ;;
   status)
     if pid_alive "$STATE/mariadb/mariadbd.pid"; then log "MariaDB: running on 127.0.0.1:$DB_PORT"; else log "MariaDB: stopped"; fi
     if pid_alive "$REPLICA_DIR/mariadbd.pid"; then log "MariaDB replica: running on 127.0.0.1:$REPLICA_PORT"; fi
     if pid_alive "$STATE/redis/redis.pid"; then log "Redis: running on 127.0.0.1:$REDIS_PORT"; else log "Redis: stopped"; fi
+    if pid_alive "$SENTINEL_DIR/master.pid"; then log "Redis Sentinel group: sentinels on $(sentinel_ports)"; fi
+    if pid_alive "$CLUSTER_DIR/node-$(cluster_ports | cut -d' ' -f1).pid"; then log "Redis cluster: on $(cluster_ports)"; fi
     ;;
   *)
     echo "usage: $0 up|down|status" >&2

@@ -13,6 +13,9 @@
 #   6. the smoke load scenario (scripts/load/scenarios/smoke.json) on them: a built API under a short
 #      realistic mix, failing on its thresholds
 #   7. a second MariaDB replicating the first (SERVICES_REPLICA=1), and the read-replica suite on it
+#   8. a Redis Sentinel group (SERVICES_REDIS_SENTINEL=1), and its suite: an API and a worker through
+#      a forced failover
+#   9. a Redis cluster (SERVICES_REDIS_CLUSTER=1), and its suite: the same uses, BullMQ keys in one slot
 # Services started here are stopped at the end unless KEEP_SERVICES=1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -72,3 +75,23 @@ if [ -z "${DB_READ_HOSTS:-}" ]; then
   exit 1
 fi
 "${JEST[@]}" --selectProjects e2e -- test/platform/read-replicas.e2e-spec.ts
+
+step "Redis Sentinel: a master, its replica and 3 sentinels, and the suite about them (a forced failover)"
+unset DB_READ_HOSTS MARIADB_REPLICA_SOCKET
+sentinel_exports="$(SERVICES_REDIS_SENTINEL=1 bash scripts/services.sh up)"
+eval "$sentinel_exports"
+if [ -z "${REDIS_SENTINELS:-}" ]; then
+  echo "scripts/services.sh did not provide REDIS_SENTINELS" >&2
+  exit 1
+fi
+"${JEST[@]}" --selectProjects e2e -- test/redis-ha/sentinel.e2e-spec.ts
+unset REDIS_SENTINELS REDIS_SENTINEL_NAME
+
+step "Redis cluster: 3 masters, and the suite about them"
+cluster_exports="$(SERVICES_REDIS_CLUSTER=1 bash scripts/services.sh up)"
+eval "$cluster_exports"
+if [ -z "${REDIS_CLUSTER_NODES:-}" ]; then
+  echo "scripts/services.sh did not provide REDIS_CLUSTER_NODES" >&2
+  exit 1
+fi
+"${JEST[@]}" --selectProjects e2e -- test/redis-ha/cluster.e2e-spec.ts

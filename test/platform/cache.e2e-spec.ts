@@ -32,8 +32,8 @@ describe('cache', () => {
     await cache.set(key, 'from-instance-a', 60_000);
     const redis = new Redis(process.env.REDIS_URL ?? '');
     try {
-      const keys = await redis.keys(`*${key}*`);
-      expect(keys).toHaveLength(1);
+      // Under REDIS_KEY_PREFIX, like every other key of the application.
+      expect(await redis.keys(`*${key}*`)).toEqual([`${process.env.REDIS_KEY_PREFIX ?? 'coffee'}:cache::${key}`]);
     } finally {
       redis.disconnect();
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type Repository } from 'typeorm';
+import { redisConfigFrom, validateEnvironment } from '@coffee/config';
 import { IdempotencyKeyEntity } from '@coffee/idempotency';
 import { BullMqJobQueue, InProcessJobQueue, JobQueue, type JobStatus } from '@coffee/queue';
 import { seedRestaurant } from '../factories/restaurant.factory';
@@ -114,7 +115,14 @@ describe('background jobs: the purge-expired maintenance job through each driver
       await proxy.start();
       proxy.hold();
       // Its own prefix: the worker above never takes these jobs.
-      const queue = new BullMqJobQueue({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: `stall-${randomUUID()}` });
+      const queue = new BullMqJobQueue(
+        redisConfigFrom(
+          validateEnvironment({
+            REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+            REDIS_KEY_PREFIX: `stall-${randomUUID()}`,
+          }),
+        ),
+      );
       try {
         // BullMQ's version check on the new queue gets no answer within the 1 s command timeout.
         await expect(queue.enqueue('maintenance.purge-expired', {})).rejects.toMatchObject({

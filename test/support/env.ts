@@ -68,3 +68,19 @@ export function applyEnv(vars: Record<string, string | undefined>): () => void {
     }
   };
 }
+
+/**
+ * Full mode on a Redis Sentinel group (`SERVICES_REDIS_SENTINEL=1 bash scripts/services.sh up`
+ * exports REDIS_SENTINELS and REDIS_SENTINEL_NAME) or a Redis cluster (`SERVICES_REDIS_CLUSTER=1`
+ * exports REDIS_CLUSTER_NODES). The suites about them are skipped without one, saying so;
+ * `npm run test:all` runs each in a step of its own.
+ */
+export const SENTINEL_MODE = FULL_MODE && Boolean(process.env.REDIS_SENTINELS && process.env.REDIS_SENTINEL_NAME);
+export const CLUSTER_MODE = FULL_MODE && Boolean(process.env.REDIS_CLUSTER_NODES);
+
+export function describeWhen(enabled: boolean, why: string): typeof describe {
+  if (enabled) return describe;
+  // Loud: a skipped proof must not pass for a run one.
+  process.stderr.write(`\n*** SKIPPED: ${why} ***\n\n`);
+  return describe.skip;
+}

@@ -241,9 +241,9 @@ async function failedJobs(args: string[]): Promise<void> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     fail('jobs:failed: --limit must be an integer from 1 to 100');
   const redis = redisConfigFrom(currentEnvironment());
-  if (!redis.url) {
+  if (!redis.enabled) {
     fail(
-      'jobs:failed: needs REDIS_URL (full mode). In embedded mode jobs live in the API process: GET /api/v1/sysadmin/jobs/failed',
+      'jobs:failed: needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES: full mode). In embedded mode jobs live in the API process: GET /api/v1/sysadmin/jobs/failed',
     );
   }
   const jobs = new BullMqJobQueue(redis);

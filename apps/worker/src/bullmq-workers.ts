@@ -6,7 +6,6 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { appConfig, redisConfig, type AppConfig, type RedisConfig } from '@coffee/config';
 import { bullmqTelemetry, reportJobFailure } from '@coffee/observability';
 import {
@@ -20,7 +19,7 @@ import {
   restaurantIdOf,
   type JobName,
 } from '@coffee/queue';
-import { createRedisClient, WORKER_OPTIONS } from '@coffee/redis';
+import { createRedisClient, WORKER_OPTIONS, type RedisClient } from '@coffee/redis';
 import { JobMetrics } from './job-metrics';
 
 const SCHEDULE_ATTEMPTS = 8;
@@ -35,7 +34,7 @@ const SCHEDULE_ATTEMPTS = 8;
 export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BullMqWorkers.name);
   private readonly workers: Worker[] = [];
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
 
   constructor(
     @Inject(appConfig.KEY) private readonly app: AppConfig,
@@ -50,12 +49,11 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { url, keyPrefix } = this.redis;
-    if (!url || !(this.queue instanceof BullMqJobQueue)) {
-      throw new Error('The worker needs REDIS_URL; in embedded mode the API runs jobs itself');
+    if (!this.redis.enabled || !(this.queue instanceof BullMqJobQueue)) {
+      throw new Error('The worker needs Redis; in embedded mode the API runs jobs itself');
     }
     for (const name of QUEUES) {
-      const connection = createRedisClient(url, WORKER_OPTIONS);
+      const connection = createRedisClient(this.redis, WORKER_OPTIONS);
       this.connections.push(connection);
       const worker = new Worker(
         name,
@@ -70,7 +68,8 @@ export class BullMqWorkers implements OnApplicationBootstrap, BeforeApplicationS
           // maxRetriesPerRequest: null (WORKER_OPTIONS): BullMQ blocks on this
           // connection and must outlive a Redis restart without a process restart.
           connection,
-          prefix: `${keyPrefix}:bull`,
+          // A hash tag in cluster mode (`{coffee:bull}`): every key of every queue in one slot.
+          prefix: this.redis.queuePrefix,
           concurrency: this.app.workerConcurrency,
           lockDuration: this.app.workerLockDurationMs,
           stalledInterval: this.app.workerStalledIntervalMs,

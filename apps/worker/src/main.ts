@@ -27,9 +27,9 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  if (!redisConfigFrom(env).url) {
+  if (!redisConfigFrom(env).enabled) {
     process.stderr.write(
-      'The worker needs REDIS_URL (full mode). In embedded mode the API runs background jobs itself.\n',
+      'The worker needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES: full mode). In embedded mode the API runs background jobs itself.\n',
     );
     process.exit(1);
   }

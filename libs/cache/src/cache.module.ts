@@ -1,6 +1,7 @@
-import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
+import { CACHE_MANAGER, CacheModule, type CacheManagerOptions } from '@nestjs/cache-manager';
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
 import type { Cache } from 'cache-manager';
 import { redisConfig, type RedisConfig } from '@coffee/config';
 
@@ -9,22 +10,57 @@ export const DEFAULT_CACHE_TTL_MS = 5 * 60 * 1000;
 
 const logger = new Logger('Cache');
 
+/** What KeyvRedis takes: node-redis options for one client, a cluster or a Sentinel group. */
+type KeyvRedisConnection = NonNullable<ConstructorParameters<typeof KeyvRedis>[0]>;
+
+const SOCKET = { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000) };
+
+/**
+ * node-redis options for the store (Keyv's Redis adapter is built on
+ * node-redis, not ioredis): one node, a Sentinel-managed master
+ * (`sentinelRootNodes`: the adapter builds a node-redis Sentinel client, which
+ * follows a failover) or a cluster (`rootNodes`), with REDIS_URL's
+ * credentials, database and TLS for the data nodes.
+ */
+export function cacheConnectionOptions(config: RedisConfig): KeyvRedisConnection | undefined {
+  const topology = config.topology;
+  if (!topology) return undefined;
+  if (topology.mode === 'single') return { url: topology.url, disableOfflineQueue: true, socket: SOCKET };
+  const { username, password, db, tls } = topology.node;
+  const node = {
+    ...(username !== null && { username }),
+    ...(password !== null && { password }),
+    disableOfflineQueue: true,
+    socket: { ...SOCKET, ...(tls && { tls: true as const }) },
+  };
+  if (topology.mode === 'sentinel') {
+    return {
+      name: topology.name,
+      sentinelRootNodes: topology.sentinels,
+      nodeClientOptions: { ...node, database: db },
+      sentinelClientOptions: {
+        ...(topology.sentinelPassword !== null && { password: topology.sentinelPassword }),
+        socket: SOCKET,
+      },
+    };
+  }
+  return { rootNodes: topology.nodes.map(({ host, port }) => ({ socket: { host, port } })), defaults: node };
+}
+
 /**
  * The store behind Nest's CACHE_MANAGER: Redis in full mode (shared by every
  * instance), process memory in embedded mode (cache-manager's default store).
  * A Redis outage makes reads miss and writes no-ops, so callers fall back to the
  * database; the errors are logged here, never returned to a client.
+ *
+ * Handed to Nest as a Keyv instance carrying the namespace: a bare store would
+ * be wrapped in a Keyv without one, which clears the store's namespace too,
+ * and the entries would go to Redis without REDIS_KEY_PREFIX.
  */
-export function createCacheStores(config: RedisConfig): KeyvRedis<unknown>[] | undefined {
-  if (!config.url) return undefined;
-  const store = new KeyvRedis<unknown>(
-    {
-      url: config.url,
-      disableOfflineQueue: true,
-      socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000) },
-    },
-    { namespace: `${config.keyPrefix}:cache`, throwOnConnectError: false, connectionTimeout: 1000 },
-  );
+export function createCacheStores(config: RedisConfig): Keyv[] | undefined {
+  const connection = cacheConnectionOptions(config);
+  if (!connection) return undefined;
+  const store = new KeyvRedis<unknown>(connection, { throwOnConnectError: false, connectionTimeout: 1000 });
   let lastLogged = 0;
   store.on('error', (error: unknown) => {
     // One line per 10 s is enough to see an outage without flooding the log.
@@ -32,7 +68,8 @@ export function createCacheStores(config: RedisConfig): KeyvRedis<unknown>[] | u
     lastLogged = Date.now();
     logger.warn({ err: error }, 'Redis cache unavailable; serving from the database');
   });
-  return [store];
+  // `useKeyPrefix: false`: the Redis store prefixes keys with the namespace itself (`coffee:cache::key`).
+  return [new Keyv({ store, namespace: `${config.keyPrefix}:cache`, useKeyPrefix: false })];
 }
 
 @Injectable()
@@ -49,7 +86,12 @@ class CacheCloser implements OnApplicationShutdown {
   imports: [
     CacheModule.registerAsync({
       inject: [redisConfig.KEY],
-      useFactory: (config: RedisConfig) => ({ stores: createCacheStores(config), ttl: DEFAULT_CACHE_TTL_MS }),
+      useFactory: (config: RedisConfig): CacheManagerOptions => ({
+        // keyv ships CommonJS and ES module typings, which TypeScript takes for two classes (Nest's
+        // are the ES ones); at run time Nest recognises any Keyv by its shape, and uses it as it is.
+        stores: createCacheStores(config) as unknown as CacheManagerOptions['stores'],
+        ttl: DEFAULT_CACHE_TTL_MS,
+      }),
     }),
   ],
   providers: [CacheCloser],

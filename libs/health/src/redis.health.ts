@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
-import { REDIS_CLIENT } from '@coffee/redis';
+import { REDIS_CLIENT, type RedisClient } from '@coffee/redis';
 
 /** Terminus has no Redis indicator: PING with a timeout. */
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
   ) {}
 
   get configured(): boolean {

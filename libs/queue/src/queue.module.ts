@@ -7,7 +7,7 @@ import { JobHandlerRegistry } from './job-handler.registry';
 import { JobQueue } from './job-queue';
 
 /**
- * Provides {@link JobQueue}: BullMQ when REDIS_URL is set, else the in-process
+ * Provides {@link JobQueue}: BullMQ when Redis is configured, else the in-process
  * driver (which runs the handlers itself, so embedded mode needs no worker).
  * The recurring jobs are the API's to start in embedded mode
  * (`InProcessScheduler`, provided by ApiModule), not every process that
@@ -21,7 +21,7 @@ import { JobQueue } from './job-queue';
       provide: JobQueue,
       inject: [redisConfig.KEY, JobHandlerRegistry],
       useFactory: (config: RedisConfig, registry: JobHandlerRegistry): JobQueue =>
-        config.url ? new BullMqJobQueue(config) : new InProcessJobQueue(registry),
+        config.enabled ? new BullMqJobQueue(config) : new InProcessJobQueue(registry),
     },
   ],
   exports: [JobQueue, JobHandlerRegistry],

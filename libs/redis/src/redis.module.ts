@@ -1,14 +1,13 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@coffee/config';
-import { createRedisClient, waitUntilReady } from './redis.connection';
+import { createRedisClient, waitUntilReady, type RedisClient } from './redis.connection';
 
 /** The shared request-path Redis client, or null in embedded mode. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 @Injectable()
 class RedisClientCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly client: Redis | null) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly client: RedisClient | null) {}
 
   async onApplicationShutdown(): Promise<void> {
     if (!this.client) return;
@@ -22,9 +21,9 @@ class RedisClientCloser implements OnApplicationShutdown {
     {
       provide: REDIS_CLIENT,
       inject: [redisConfig.KEY],
-      useFactory: async (config: RedisConfig): Promise<Redis | null> => {
-        if (!config.url) return null;
-        const client = createRedisClient(config.url);
+      useFactory: async (config: RedisConfig): Promise<RedisClient | null> => {
+        if (!config.enabled) return null;
+        const client = createRedisClient(config);
         await waitUntilReady(client);
         return client;
       },

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@coffee/config';
-import { REDIS_CLIENT, waitUntilReady } from '@coffee/redis';
+import { REDIS_CLIENT, waitUntilReady, type RedisClient } from '@coffee/redis';
 
 export interface HitCount {
   count: number;
@@ -34,7 +33,7 @@ export class HitCounter {
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
     @Inject(redisConfig.KEY) config: RedisConfig,
   ) {
     this.prefix = `${config.keyPrefix}:rl:`;
@@ -87,7 +86,7 @@ export class HitCounter {
    * a new instance's first sign-ins, or those during a reconnect, wait up to
    * the command timeout instead of answering 503.
    */
-  private async connected(redis: Redis): Promise<void> {
+  private async connected(redis: RedisClient): Promise<void> {
     if (redis.status !== 'ready') await waitUntilReady(redis, 1000);
   }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@coffee/config';
-import { REDIS_CLIENT } from '@coffee/redis';
+import { REDIS_CLIENT, type RedisClient } from '@coffee/redis';
 
 /**
  * A counter per restaurant that every menu write bumps. Cache keys include it,
@@ -18,13 +17,13 @@ export class MenuVersions implements OnApplicationShutdown {
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
     @Inject(redisConfig.KEY) config: RedisConfig,
   ) {
     this.prefix = `${config.keyPrefix}:menu:`;
   }
 
-  get shared(): Redis | null {
+  get shared(): RedisClient | null {
     return this.redis;
   }
 

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import { appConfig, redisConfig, type AppConfig, type RedisConfig } from '@coffee/config';
 import { MetricsService } from '@coffee/metrics';
-import { REDIS_CLIENT } from '@coffee/redis';
+import { REDIS_CLIENT, type RedisClient } from '@coffee/redis';
 
 const WINDOW_MS = 60_000;
 /** How often an instance adds its hits for one IP to the shared count and reads the total back. */
@@ -55,7 +54,7 @@ export class PublicMenuRateLimit {
   private lastFailureLog = 0;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
     @Inject(redisConfig.KEY) redisSettings: RedisConfig,
     @Inject(appConfig.KEY) app: AppConfig,
     metrics: MetricsService,
@@ -102,7 +101,7 @@ export class PublicMenuRateLimit {
     return 0;
   }
 
-  private sync(redis: Redis, ip: string, bucket: Bucket, window: number): void {
+  private sync(redis: RedisClient, ip: string, bucket: Bucket, window: number): void {
     const hits = bucket.pending;
     bucket.pending = 0;
     bucket.syncing = true;

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { redisConfig, type RedisConfig } from '@coffee/config';
-import { REDIS_CLIENT } from '@coffee/redis';
+import { REDIS_CLIENT, type RedisClient } from '@coffee/redis';
 
 /**
  * A counter per restaurant bumped after every committed payment (and rollup
@@ -16,7 +15,7 @@ export class SalesVersions {
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient | null,
     @Inject(redisConfig.KEY) config: RedisConfig,
   ) {
     this.prefix = `${config.keyPrefix}:sales:`;

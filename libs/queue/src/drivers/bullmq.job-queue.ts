@@ -55,9 +55,10 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
 
   constructor(@Inject(redisConfig.KEY) config: RedisConfig) {
     super();
-    if (!config.url) throw new Error('BullMqJobQueue needs REDIS_URL');
-    this.connection = createRedisClient(config.url, PRODUCER_OPTIONS);
-    this.prefix = `${config.keyPrefix}:bull`;
+    if (!config.enabled)
+      throw new Error('BullMqJobQueue needs Redis (REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)');
+    this.connection = createRedisClient(config, PRODUCER_OPTIONS);
+    this.prefix = config.queuePrefix;
     this.queues = Object.fromEntries(QUEUES.map((name) => [name, this.open(name)])) as Record<QueueName, Queue>;
   }
 
