@@ -34,5 +34,5 @@ export async function selectRows(
   parameters: Record<string, unknown>,
 ): Promise<Record<string, unknown>[]> {
   const [text, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
-  return (await manager.query(text, values)) as Record<string, unknown>[];
+  return manager.query<Record<string, unknown>[]>(text, values);
 }
