@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { authConfig, type AuthConfig } from '@coffee/config';
@@ -29,7 +28,6 @@ const UNTHROTTLED = /^\/(health|metrics)(\/|$|\?)/;
     UsersModule,
     SessionMaintenanceModule,
     RateLimitStoreModule,
-    JwtModule.register({}),
     TypeOrmModule.forFeature([ApiKeyEntity]),
     ThrottlerModule.forRootAsync({
       imports: [RateLimitStoreModule],

@@ -1,8 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { isUniqueViolation } from '@coffee/common';
-import { isMysql, newId, repositoryIn, type TenantScope, type TransactionScope } from '@coffee/database';
+import {
+  isMysql,
+  newId,
+  repositoryIn,
+  selectEntities,
+  selectRows,
+  type TenantScope,
+  type TransactionScope,
+} from '@coffee/database';
 import { MetricsService } from '@coffee/metrics';
 import type { OrderStatus, OrderType } from './domain/order-status';
 import {
@@ -144,14 +152,16 @@ export class OrderRepository {
     return repositoryIn(scope, OrderEntity, this.orders).findOneBy({ restaurantId: scope.restaurantId, id });
   }
 
-  /** Lines of many orders in one query, in order. */
+  /** Lines of many orders in one query, in order (hand-written SQL: every list reads it, see selectEntities). */
   async linesOf(scope: TenantScope, orderIds: string[]): Promise<Map<string, OrderLineEntity[]>> {
     const byOrder = new Map<string, OrderLineEntity[]>(orderIds.map((id) => [id, []]));
     if (orderIds.length === 0) return byOrder;
-    const lines = await (scope.manager ?? this.orders.manager).getRepository(OrderLineEntity).find({
-      where: { restaurantId: scope.restaurantId, orderId: In(orderIds) },
-      order: { orderId: 'ASC', position: 'ASC' },
-    });
+    const lines = await selectEntities(
+      scope.manager ?? this.orders.manager,
+      OrderLineEntity,
+      'SELECT * FROM order_lines WHERE restaurant_id = :restaurantId AND order_id IN (:...orderIds) ORDER BY order_id, position',
+      { restaurantId: scope.restaurantId, orderIds },
+    );
     for (const line of lines) byOrder.get(line.orderId)?.push(line);
     return byOrder;
   }
@@ -207,24 +217,48 @@ export class OrderRepository {
   ): Promise<OrderEntity[]> {
     const { restaurantId } = scope;
     const orders = repositoryIn(scope, OrderEntity, this.orders);
+    if (!after) return this.firstPage(orders.manager, restaurantId, filters, limit, offset, direction);
     const query = orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });
     this.applyFilters(query, filters);
-    if (after) {
-      const beyond = direction === 'DESC' ? '<' : '>';
-      query
-        .andWhere(`o.created_at ${beyond}= :cursorAt`, { cursorAt: after.createdAt })
-        .andWhere(`(o.created_at ${beyond} :cursorAt OR o.id ${beyond} :cursorId)`, { cursorId: after.id });
-    }
+    const beyond = direction === 'DESC' ? '<' : '>';
+    query
+      .andWhere(`o.created_at ${beyond}= :cursorAt`, { cursorAt: after.createdAt })
+      .andWhere(`(o.created_at ${beyond} :cursorAt OR o.id ${beyond} :cursorId)`, { cursorId: after.id });
     query.orderBy('o.created_at', direction).addOrderBy('o.id', direction).limit(limit);
-    if (!after && offset > 0) query.offset(offset);
     // A status filter has its own index, (restaurant_id, status, created_at): no hint then.
-    if (!after || filters.statuses?.length || !isMysql(orders.manager)) return query.getMany();
+    if (filters.statuses?.length || !isMysql(orders.manager)) return query.getMany();
 
     const ids = await this.idsForcing(orders, query.select('o.id', 'id'), CREATED_INDEX);
     if (ids.length === 0) return [];
     const rows = await orders.findBy({ restaurantId, id: In(ids) });
     const position = new Map(ids.map((id, index) => [id, index]));
     return rows.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+  }
+
+  /**
+   * A page by offset (the first page of every list, and `offset` paging):
+   * hand-written SQL, the same statement the query builder would make, without
+   * rebuilding it per request (see selectEntities).
+   */
+  private firstPage(
+    manager: EntityManager,
+    restaurantId: string,
+    filters: OrderFilters,
+    limit: number,
+    offset: number,
+    direction: OrderDirection,
+  ): Promise<OrderEntity[]> {
+    const where = ['restaurant_id = :restaurantId'];
+    if (filters.statuses?.length) where.push('status IN (:...statuses)');
+    if (filters.type) where.push('type = :type');
+    if (filters.tableId) where.push('table_id = :tableId');
+    if (filters.from) where.push('created_at >= :from');
+    if (filters.to) where.push('created_at <= :to');
+    // LIMIT/OFFSET are validated integers (the DTO), written into the text as the query builder does.
+    const sql =
+      `SELECT * FROM orders WHERE ${where.join(' AND ')} ORDER BY created_at ${direction}, id ${direction}` +
+      ` LIMIT ${Math.trunc(limit)}${offset > 0 ? ` OFFSET ${Math.trunc(offset)}` : ''}`;
+    return selectEntities(manager, OrderEntity, sql, { restaurantId, ...filters });
   }
 
   private async idsForcing(
@@ -260,12 +294,11 @@ export class OrderRepository {
     const { restaurantId } = scope;
     const orders = repositoryIn(scope, OrderEntity, this.orders);
     if (!hasFilters(filters)) {
-      const row = await orders.manager
-        .getRepository(OrderCounterEntity)
-        .createQueryBuilder('c')
-        .select('COALESCE(SUM(c.last_number), 0)', 'total')
-        .where('c.restaurant_id = :restaurantId', { restaurantId })
-        .getRawOne<{ total: number | string }>();
+      const [row] = await selectRows(
+        orders.manager,
+        'SELECT COALESCE(SUM(last_number), 0) AS total FROM order_counters WHERE restaurant_id = :restaurantId',
+        { restaurantId },
+      );
       return Number(row?.total ?? 0);
     }
     const query = orders.createQueryBuilder('o').where('o.restaurant_id = :restaurantId', { restaurantId });

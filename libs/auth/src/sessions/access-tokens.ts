@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { authConfig, type AuthConfig } from '@coffee/config';
@@ -12,19 +13,28 @@ export interface AccessClaims {
   sid: string;
 }
 
-/** Access JWTs: HS256 only, with issuer, audience and an expiry (`ACCESS_TOKEN_TTL_SECONDS`, 15 minutes by default). */
+/**
+ * Access JWTs: HS256 only, with issuer, audience and an expiry
+ * (`ACCESS_TOKEN_TTL_SECONDS`, 15 minutes by default).
+ *
+ * The secret is turned into a KeyObject once. Given a string, jsonwebtoken
+ * tries it as a PEM public key on every verification (a failed parse and a
+ * thrown error each time: the dearest step of authenticating a request) before
+ * falling back to a secret key.
+ */
 @Injectable()
 export class AccessTokens {
-  constructor(
-    private readonly jwt: JwtService,
-    @Inject(authConfig.KEY) private readonly config: AuthConfig,
-  ) {}
+  private readonly jwt: JwtService;
+
+  constructor(@Inject(authConfig.KEY) private readonly config: AuthConfig) {
+    const key = createSecretKey(Buffer.from(config.jwtSecret));
+    this.jwt = new JwtService({ secretOrKeyProvider: () => key });
+  }
 
   sign(claims: AccessClaims): string {
     return this.jwt.sign(
       { rid: claims.rid, role: claims.role, sid: claims.sid },
       {
-        secret: this.config.jwtSecret,
         algorithm: 'HS256',
         subject: claims.sub,
         issuer: this.config.jwtIssuer,
@@ -38,7 +48,6 @@ export class AccessTokens {
   verify(token: string): AccessClaims | null {
     try {
       const payload = this.jwt.verify<Partial<AccessClaims> & { sub?: string }>(token, {
-        secret: this.config.jwtSecret,
         algorithms: ['HS256'],
         issuer: this.config.jwtIssuer,
         audience: this.config.jwtAudience,

@@ -1,4 +1,3 @@
-import { JwtService } from '@nestjs/jwt';
 import { authConfigFrom, validateEnvironment } from '@coffee/config';
 import { AccessTokens } from './access-tokens';
 import { CsrfTokens } from './csrf-tokens';
@@ -6,7 +5,7 @@ import { CsrfTokens } from './csrf-tokens';
 const config = authConfigFrom(validateEnvironment({ JWT_SECRET: 'unit-test-secret-unit-test-secret-123' }));
 
 describe('AccessTokens', () => {
-  const tokens = new AccessTokens(new JwtService(), config);
+  const tokens = new AccessTokens(config);
 
   it('round-trips its claims with iss, aud, sub and a 15-minute expiry', () => {
     const jwt = tokens.sign({ sub: 'u1', rid: 'r1', role: 'manager', sid: 'f1' });
@@ -38,7 +37,6 @@ describe('AccessTokens', () => {
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
     expect(tokens.verify(none)).toBeNull();
     const other = new AccessTokens(
-      new JwtService(),
       authConfigFrom(validateEnvironment({ JWT_SECRET: 'another-secret-another-secret-12345' })),
     );
     expect(other.verify(jwt)).toBeNull();

@@ -25,17 +25,24 @@ export function registerPublicMenuRoute(
   fastify.get<{ Params: { slug: string } }>(
     PUBLIC_MENU_ROUTE,
     { config: { answerEarly: true } },
-    async (request, reply) => {
+    // Not an async function: a local copy revalidated in the last REVALIDATE_MS
+    // answers synchronously, with no promise, microtask or in-flight hold per
+    // request; only a copy that needs revalidating waits.
+    (request, reply) => {
       const { slug } = request.params;
       try {
         const retryAfterSeconds = rateLimit.hit(request.ip, reply);
         if (retryAfterSeconds > 0) return sendProblem(request, reply, AppError.rateLimited(retryAfterSeconds));
         if (!SLUG.test(slug)) return sendProblem(request, reply, AppError.notFound('Restaurant'));
-        // A local copy revalidated in the last REVALIDATE_MS answers without waiting.
-        return sendMenu(request, reply, cache.fresh(slug) ?? (await cache.get(slug)));
+        const fresh = cache.fresh(slug);
+        if (fresh) return sendMenu(request, reply, fresh);
       } catch (error) {
         return sendProblem(request, reply, error);
       }
+      return cache.get(slug).then(
+        (menu) => sendMenu(request, reply, menu),
+        (error: unknown) => sendProblem(request, reply, error),
+      );
     },
   );
 }
