@@ -17,3 +17,4 @@ export * from './tenant-scope';
 export * from './money';
 export * from './raw-values';
 export * from './lock-retry';
+export * from './raw-writes';
