@@ -10,12 +10,17 @@ function columnsOf(metadata: EntityMetadata, properties: string[]): ColumnMetada
   });
 }
 
-const insertShapes = new WeakMap<EntityMetadata, Map<string, { head: string; columns: ColumnMetadata[] }>>();
+interface InsertShape {
+  head: string;
+  columns: ColumnMetadata[];
+}
+
+const insertShapes = new WeakMap<EntityMetadata, Map<string, InsertShape>>();
 
 /** The `INSERT INTO t (a, b, …) VALUES ` text and the columns for one set of property names, made once. */
-function insertShape(manager: EntityManager, metadata: EntityMetadata, properties: string[]) {
+function insertShape(manager: EntityManager, metadata: EntityMetadata, properties: string[]): InsertShape {
   let shapes = insertShapes.get(metadata);
-  if (!shapes) insertShapes.set(metadata, (shapes = new Map()));
+  if (!shapes) insertShapes.set(metadata, (shapes = new Map<string, InsertShape>()));
   const signature = properties.join(',');
   let shape = shapes.get(signature);
   if (!shape) {
@@ -83,9 +88,14 @@ export async function updateRows<T extends ObjectLiteral>(
   const sql = `UPDATE ${driver.escape(metadata.tableName)} SET ${assign
     .map((column) => `${driver.escape(column.databaseName)} = ?`)
     .join(', ')} WHERE ${match.map((column) => `${driver.escape(column.databaseName)} = ?`).join(' AND ')}`;
-  const parameters = [
-    ...assign.map((column) => driver.preparePersistentValue((set as ObjectLiteral)[column.propertyName], column)),
-    ...match.map((column) => driver.preparePersistentValue((where as ObjectLiteral)[column.propertyName], column)),
+  // preparePersistentValue is typed `any`: it returns what the driver will bind.
+  const parameters: unknown[] = [
+    ...assign.map((column): unknown =>
+      driver.preparePersistentValue((set as ObjectLiteral)[column.propertyName], column),
+    ),
+    ...match.map((column): unknown =>
+      driver.preparePersistentValue((where as ObjectLiteral)[column.propertyName], column),
+    ),
   ];
   await manager.query(sql, parameters);
 }
