@@ -18,3 +18,4 @@ export * from './money';
 export * from './raw-values';
 export * from './lock-retry';
 export * from './raw-rows';
+export * from './raw-writes';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, type Repository } from 'typeorm';
 import { isUniqueViolation } from '@coffee/common';
-import { newId, repositoryIn, type TenantScope, type TransactionScope } from '@coffee/database';
+import { insertRows, newId, repositoryIn, updateRows, type TenantScope, type TransactionScope } from '@coffee/database';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 /** Idempotency keys of one restaurant: every method but the purge takes the tenant scope first. */
@@ -19,16 +19,18 @@ export class IdempotencyKeyRepository {
   async claim(scope: TransactionScope, key: string, requestHash: string, ttlMs: number): Promise<string | false> {
     const id = newId();
     try {
-      await scope.manager.getRepository(IdempotencyKeyEntity).insert({
-        id,
-        restaurantId: scope.restaurantId,
-        key,
-        requestHash,
-        status: 'in_progress',
-        responseStatus: null,
-        responseBody: null,
-        expiresAt: new Date(Date.now() + ttlMs),
-      });
+      await insertRows(scope.manager, IdempotencyKeyEntity, [
+        {
+          id,
+          restaurantId: scope.restaurantId,
+          key,
+          requestHash,
+          status: 'in_progress',
+          responseStatus: null,
+          responseBody: null,
+          expiresAt: new Date(Date.now() + ttlMs),
+        },
+      ]);
       return id;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -37,9 +39,12 @@ export class IdempotencyKeyRepository {
   }
 
   async complete(scope: TransactionScope, id: string, responseStatus: number, responseBody: string): Promise<void> {
-    await scope.manager
-      .getRepository(IdempotencyKeyEntity)
-      .update({ restaurantId: scope.restaurantId, id }, { status: 'completed', responseStatus, responseBody });
+    await updateRows(
+      scope.manager,
+      IdempotencyKeyEntity,
+      { restaurantId: scope.restaurantId, id },
+      { status: 'completed', responseStatus, responseBody, updatedAt: new Date() },
+    );
   }
 
   /** Give the scope the transaction's manager when inside one: a second pooled connection per request can starve the pool. */

@@ -3,7 +3,7 @@ export * from './categories/category-names';
 export * from './categories/menu-category.entity';
 export * from './dto/menu.dto';
 export * from './items/menu-item.entity';
-export type { ItemAggregate } from './items/menu-item.repository';
+export type { ItemAggregate, OrderableItem } from './items/menu-item.repository';
 export * from './items/menu-items.service';
 export * from './items/modifier.entities';
 export * from './menu.module';

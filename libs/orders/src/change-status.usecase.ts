@@ -47,8 +47,7 @@ export class ChangeOrderStatusUseCase {
   async execute(principal: TenantPrincipal, id: string, dto: ChangeStatusDto): Promise<OrderResponse> {
     const scope = scopeOf(principal);
     // Read before the transaction, which then holds its connection only for the change itself.
-    const timeZone =
-      dto.status === 'paid' ? ((await this.restaurants.findById(scope.restaurantId))?.timezone ?? 'UTC') : 'UTC';
+    const timeZone = dto.status === 'paid' ? await this.restaurants.timeZoneOf(scope.restaurantId) : 'UTC';
     const response = await retryLockConflicts(
       () => this.transactions.run((manager) => this.change(manager, principal, id, dto, timeZone), 'READ COMMITTED'),
       {

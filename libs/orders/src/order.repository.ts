@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { isUniqueViolation } from '@coffee/common';
 import {
+  insertRows,
   isMysql,
   newId,
   repositoryIn,
@@ -119,33 +120,36 @@ export class OrderRepository {
    */
   async countInMonth(scope: TenantScope, month: string): Promise<number> {
     const manager = scope.manager ?? this.orders.manager;
-    const row = await manager
-      .getRepository(OrderCounterEntity)
-      .createQueryBuilder('c')
-      .select('COALESCE(SUM(c.last_number), 0)', 'total')
-      .where('c.restaurant_id = :restaurantId', { restaurantId: scope.restaurantId })
-      .andWhere('c.business_date >= :first AND c.business_date <= :last', {
-        first: `${month}-01`,
-        last: `${month}-31`,
-      })
-      .getRawOne<{ total: number | string }>();
-    return Number(row?.total ?? 0);
+    // Plain SQL: the plan gate runs this in every placement, under the subscription lock.
+    const rows: { total: number | string | null }[] = await manager.query(
+      'SELECT COALESCE(SUM(last_number), 0) AS total FROM order_counters WHERE restaurant_id = ? AND business_date >= ? AND business_date <= ?',
+      [scope.restaurantId, `${month}-01`, `${month}-31`],
+    );
+    return Number(rows[0]?.total ?? 0);
   }
 
-  /** The order and its lines belong to the scope's restaurant, whatever `restaurantId` they carry. */
+  /**
+   * The order and its lines (one statement for all lines) belong to the
+   * scope's restaurant, whatever `restaurantId` they carry. Written with
+   * insertRows: placement is the hottest write path.
+   */
   async insert(scope: TransactionScope, order: NewOrder, lines: NewOrderLine[]): Promise<void> {
     const { manager, restaurantId } = scope;
-    await manager.getRepository(OrderEntity).insert({ ...order, restaurantId });
-    await manager.getRepository(OrderLineEntity).insert(lines.map((line) => ({ ...line, restaurantId })));
+    await insertRows(manager, OrderEntity, [{ ...order, restaurantId }]);
+    await insertRows(
+      manager,
+      OrderLineEntity,
+      lines.map((line) => ({ ...line, restaurantId })),
+    );
   }
 
   async appendHistory(
     scope: TransactionScope,
     change: Pick<OrderStatusChangeEntity, 'orderId' | 'fromStatus' | 'toStatus' | 'changedBy' | 'reason'>,
   ): Promise<void> {
-    await scope.manager
-      .getRepository(OrderStatusChangeEntity)
-      .insert({ id: newId(), restaurantId: scope.restaurantId, ...change });
+    await insertRows(scope.manager, OrderStatusChangeEntity, [
+      { id: newId(), restaurantId: scope.restaurantId, ...change },
+    ]);
   }
 
   find(scope: TenantScope, id: string): Promise<OrderEntity | null> {

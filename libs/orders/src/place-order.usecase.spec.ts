@@ -33,7 +33,7 @@ function useCase(run: jest.Mock) {
     {} as IdempotencyKeyRepository,
     {} as MenuItemsService,
     {} as TablesService,
-    { findById: () => Promise.resolve({ timezone: 'UTC' }) } as unknown as RestaurantRepository,
+    { timeZoneOf: () => Promise.resolve('UTC') } as unknown as RestaurantRepository,
     events,
     {} as PlanLimits,
     {} as UsageCounters,

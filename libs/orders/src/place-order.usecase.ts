@@ -93,13 +93,12 @@ export class PlaceOrderUseCase implements OnModuleInit {
   async execute(principal: TenantPrincipal, idempotencyKey: string, dto: PlaceOrderDto): Promise<PlacedOrder> {
     const hash = requestHash(dto);
     // Reads that need no lock happen before the transaction, which then holds one connection only.
-    const restaurant = await this.restaurants.findById(principal.restaurantId);
+    const timeZone = await this.restaurants.timeZoneOf(principal.restaurantId);
     const tableError = await this.checkTable(scopeOf(principal), dto);
     const placed = await retryLockConflicts(
       () =>
         this.transactions.run(
-          (manager) =>
-            this.place(manager, principal, idempotencyKey, hash, dto, restaurant?.timezone ?? 'UTC', tableError),
+          (manager) => this.place(manager, principal, idempotencyKey, hash, dto, timeZone, tableError),
           'READ COMMITTED',
         ),
       {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, Clock } from '@coffee/common';
 import type { TransactionScope } from '@coffee/database';
-import { PlanLimits, UsageCounters, type LimitedResource } from '@coffee/tenancy';
+import { PlanLimits, RestaurantRepository, UsageCounters, type LimitedResource } from '@coffee/tenancy';
 import { describeLimit, hasRoom, LIMIT_FIELDS } from './domain/plan-limits';
 import { limitsOf, PlanCatalogue } from './plan-catalogue';
 import type { PlanEntity } from './plan.entity';
@@ -33,6 +33,7 @@ export class SubscriptionPlanLimits extends PlanLimits {
     private readonly subscriptions: SubscriptionRepository,
     private readonly catalogue: PlanCatalogue,
     private readonly usage: UsageCounters,
+    private readonly restaurants: RestaurantRepository,
     private readonly clock: Clock,
   ) {
     super();
@@ -44,7 +45,8 @@ export class SubscriptionPlanLimits extends PlanLimits {
     const plan = await this.catalogue.get(held.planCode);
     const limit = limitsOf(plan)[resource];
     if (limit === null) return;
-    const used = await this.usage.count(resource, tx, { now: this.clock.now(), timeZone: held.timeZone });
+    const timeZone = await this.restaurants.timeZoneOf(tx.restaurantId, tx.manager);
+    const used = await this.usage.count(resource, tx, { now: this.clock.now(), timeZone });
     if (!hasRoom(limit, used)) throw planLimitReached(plan, resource, limit);
   }
 }

@@ -5,10 +5,9 @@ import { isMysql, repositoryIn, type TenantScope, type TransactionScope } from '
 import type { SubscriptionStatus } from './domain/subscription-status';
 import { SubscriptionEntity } from './subscription.entity';
 
-/** The subscription row held locked, with what the limit gate needs from its restaurant. */
+/** The subscription row held locked. */
 export interface LockedSubscription {
   planCode: string;
-  timeZone: string;
 }
 
 export type NewSubscription = Pick<
@@ -34,14 +33,15 @@ export class SubscriptionRepository {
 
   /**
    * Locks the restaurant's subscription row until the transaction ends and
-   * reads its plan and the restaurant's time zone. Every limited create and
+   * reads its plan (the restaurant's time zone, which counts by month need,
+   * comes from RestaurantRepository.timeZoneOf). Every limited create and
    * every plan change takes this lock first, so a count made after it cannot
    * be overtaken: two creates at the last slot run one after the other, and a
    * downgrade's usage check cannot miss a create that is about to commit.
-   * Only the subscription row is locked: the restaurant row is read without a
-   * lock, because every insert of a tenant-owned row holds a shared lock on
-   * it (the foreign key check), and upgrading that to an exclusive lock in
-   * two transactions at once is a deadlock. SQLite has a single writer
+   * Only the subscription row is locked, never the restaurant row, because
+   * every insert of a tenant-owned row holds a shared lock on it (the foreign
+   * key check), and upgrading that to an exclusive lock in two transactions
+   * at once is a deadlock. SQLite has a single writer
    * already (TransactionRunner serializes), so no lock clause there.
    */
   async lockFor(tx: TransactionScope): Promise<LockedSubscription | null> {
@@ -49,12 +49,7 @@ export class SubscriptionRepository {
       `SELECT plan_code AS planCode FROM subscriptions WHERE restaurant_id = ?${isMysql(tx.manager) ? ' FOR UPDATE' : ''}`,
       [tx.restaurantId],
     );
-    if (!locked[0]) return null;
-    const restaurant: { timeZone: string }[] = await tx.manager.query(
-      'SELECT timezone AS timeZone FROM restaurants WHERE id = ?',
-      [tx.restaurantId],
-    );
-    return { planCode: locked[0].planCode, timeZone: restaurant[0]?.timeZone ?? 'UTC' };
+    return locked[0] ? { planCode: locked[0].planCode } : null;
   }
 
   /** A plan change: the new plan, `active`, and a fresh period from `now`. */

@@ -69,7 +69,7 @@ export class SubscriptionsService {
       const before = await this.subscriptions.findFor(tx);
       if (!held || !before) throw AppError.notFound('Subscription');
       const plan = await this.catalogue.get(planCode);
-      const usage = await this.usageOf(tx, held.timeZone);
+      const usage = await this.usageOf(tx, await this.restaurants.timeZoneOf(scope.restaurantId, manager));
       const limits = limitsOf(plan);
       const exceeded = exceededLimits(limits, usage);
       if (exceeded.length > 0) throw this.overLimits(plan.code, exceeded, limits, usage);
@@ -96,7 +96,7 @@ export class SubscriptionsService {
 
   /** Every limited resource's current count, as the limits count them. */
   async usageOf(scope: TenantScope | TransactionScope, timeZone?: string): Promise<Usage> {
-    const zone = timeZone ?? (await this.restaurants.findById(scope.restaurantId))?.timezone ?? 'UTC';
+    const zone = timeZone ?? (await this.restaurants.timeZoneOf(scope.restaurantId, scope.manager));
     const at = { now: this.clock.now(), timeZone: zone };
     const counts = await Promise.all(LIMITED_RESOURCES.map((resource) => this.usage.count(resource, scope, at)));
     return Object.fromEntries(LIMITED_RESOURCES.map((resource, i) => [resource, counts[i]])) as Usage;

@@ -12,6 +12,15 @@ export type NewRestaurant = Pick<RestaurantEntity, 'name' | 'slug' | 'currency' 
  */
 @Injectable()
 export class RestaurantRepository {
+  /**
+   * Time zones by restaurant id. A restaurant's time zone is set when it is
+   * created and nothing changes it (the contract's updates take name and
+   * status only), and ids are never reused, so a per-process copy cannot go
+   * stale and needs no invalidation across instances. It grows by one short
+   * string per restaurant this process has served.
+   */
+  private readonly timeZones = new Map<string, string>();
+
   constructor(@InjectRepository(RestaurantEntity) private readonly restaurants: Repository<RestaurantEntity>) {}
 
   private repo(manager?: EntityManager): Repository<RestaurantEntity> {
@@ -29,6 +38,25 @@ export class RestaurantRepository {
   /** `manager`: a transaction's or a read replica's; the primary without one. */
   findById(id: string, manager?: EntityManager): Promise<RestaurantEntity | null> {
     return this.repo(manager).findOneBy({ id });
+  }
+
+  /**
+   * The restaurant's IANA time zone (UTC for an unknown id, not remembered),
+   * read once per process: placing and paying orders need it every time.
+   * Inside a transaction pass its manager: a second pooled connection per
+   * request can starve the pool.
+   */
+  async timeZoneOf(id: string, manager?: EntityManager): Promise<string> {
+    const known = this.timeZones.get(id);
+    if (known) return known;
+    const rows: { timeZone: string }[] = await this.repo(manager).query(
+      'SELECT timezone AS timeZone FROM restaurants WHERE id = ?',
+      [id],
+    );
+    const timeZone = rows[0]?.timeZone;
+    if (!timeZone) return 'UTC';
+    this.timeZones.set(id, timeZone);
+    return timeZone;
   }
 
   findBySlug(slug: string): Promise<RestaurantEntity | null> {

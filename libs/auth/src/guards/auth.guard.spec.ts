@@ -4,7 +4,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import { ACCESS_METADATA, AppError, FixedClock, WRITABLE_WHEN_INACTIVE, type AccessRule } from '@coffee/common';
 import { appConfigFrom, authConfigFrom, redisConfigFrom, validateEnvironment } from '@coffee/config';
 import { MetricsService } from '@coffee/metrics';
-import type { Principal, RequestContext, SubscriptionStanding, TenantStatusService } from '@coffee/tenancy';
+import type { Principal, RequestContext, SubscriptionStanding } from '@coffee/tenancy';
 import type { ApiKeysService } from '../api-keys/api-keys.service';
 import type { AccessTokens } from '../sessions/access-tokens';
 import type { CsrfTokens } from '../sessions/csrf-tokens';
@@ -47,7 +47,14 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
   const accessTokens = { verify: jest.fn((token: string) => (token === 'good-jwt' ? claims : null)) };
   const apiKeys = {
     verify: jest.fn((key: string) =>
-      key.startsWith('ck_live_good') ? { id: 'k1', restaurantId: 'r1', scopes: ['menu:read'] } : null,
+      key.startsWith('ck_live_good')
+        ? {
+            id: 'k1',
+            restaurantId: 'r1',
+            scopes: ['menu:read'],
+            standing: { restaurantStatus: options.tenantStatus ?? 'active', subscription },
+          }
+        : null,
     ),
   };
   const csrf = {
@@ -56,9 +63,6 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
     ),
   };
   const context = { setPrincipal: jest.fn(), setIp: jest.fn() };
-  const tenants = {
-    standingOf: jest.fn().mockResolvedValue({ restaurantStatus: options.tenantStatus ?? 'active', subscription }),
-  };
   const refreshTokens = {
     liveSession: jest.fn().mockResolvedValue(
       options.live === null
@@ -86,7 +90,6 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
     accessTokens as unknown as AccessTokens,
     refreshTokens as unknown as RefreshTokenRepository,
     apiKeys as unknown as ApiKeysService,
-    tenants as unknown as TenantStatusService,
   );
   const guard = new AuthGuard(
     new Reflector(),
@@ -113,7 +116,7 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
       return error instanceof AppError ? error.code : 'OTHER';
     }
   };
-  return { run, tenants, accessTokens, refreshTokens, apiKeys };
+  return { run, accessTokens, refreshTokens, apiKeys };
 }
 
 const managers: AccessRule = { kind: 'roles', roles: ['owner', 'manager'], scopes: ['menu:read'] };

@@ -2,7 +2,7 @@ import '@fastify/cookie';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@coffee/common';
-import { TenantStatusService, type Principal, type TenantStanding } from '@coffee/tenancy';
+import type { Principal, TenantStanding } from '@coffee/tenancy';
 import { ACCESS_COOKIE } from '../auth.constants';
 import { ApiKeysService, API_KEY_PREFIX } from '../api-keys/api-keys.service';
 import { AccessTokens } from '../sessions/access-tokens';
@@ -37,7 +37,6 @@ export class Authenticator {
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly apiKeys: ApiKeysService,
-    private readonly tenants: TenantStatusService,
   ) {}
 
   /** The caller, or null without credentials. Bad credentials throw 401 when `required`, else count as none. */
@@ -70,7 +69,7 @@ export class Authenticator {
         sessionId: null,
         apiKeyId: key.id,
       },
-      standing: await this.tenants.standingOf(key.restaurantId),
+      standing: key.standing,
     };
   }
 

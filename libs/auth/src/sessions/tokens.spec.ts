@@ -21,7 +21,6 @@ describe('AccessTokens', () => {
 
   it('takes its lifetime from ACCESS_TOKEN_TTL_SECONDS', () => {
     const short = new AccessTokens(
-      new JwtService(),
       authConfigFrom(
         validateEnvironment({ JWT_SECRET: 'unit-test-secret-unit-test-secret-123', ACCESS_TOKEN_TTL_SECONDS: '5' }),
       ),

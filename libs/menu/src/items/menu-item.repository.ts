@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, IsNull, type Repository } from 'typeorm';
 import { AppError, isUniqueViolation, type SortSpec } from '@coffee/common';
-import { newId, repositoryIn, type TenantScope, type TransactionScope } from '@coffee/database';
+import { moneyTransformer, newId, repositoryIn, type TenantScope, type TransactionScope } from '@coffee/database';
 import { MenuItemEntity } from './menu-item.entity';
 import { ModifierGroupEntity, ModifierOptionEntity } from './modifier.entities';
 
@@ -31,6 +31,54 @@ export interface ItemAggregate {
   item: MenuItemEntity;
   groups: { group: ModifierGroupEntity; options: ModifierOptionEntity[] }[];
 }
+
+/** What pricing an order needs of a live item: its price, tax and availability, and its groups with every option. */
+export interface OrderableItem {
+  item: {
+    id: string;
+    categoryId: string;
+    name: string;
+    price: number;
+    taxRateBps: number;
+    isAvailable: boolean;
+  };
+  groups: {
+    group: { id: string; name: string; minSelect: number; maxSelect: number };
+    options: { id: string; name: string; priceDelta: number; isAvailable: boolean }[];
+  }[];
+}
+
+interface OrderableRow {
+  id: string;
+  categoryId: string;
+  name: string;
+  price: unknown;
+  taxRateBps: number | string;
+  isAvailable: unknown;
+  groupId: string | null;
+  groupName: string;
+  minSelect: number | string;
+  maxSelect: number | string;
+  optionId: string | null;
+  optionName: string;
+  priceDelta: unknown;
+  optionAvailable: unknown;
+}
+
+// Items, groups and options in one round trip (groups and options in position order); both joins follow an index
+// that starts with restaurant_id. An item's rows are its groups times their options: a few dozen at most.
+const ORDERABLE_SQL = (ids: number) => `SELECT i.id, i.category_id AS categoryId, i.name, i.price,
+  i.tax_rate_bps AS taxRateBps, i.is_available AS isAvailable,
+  g.id AS groupId, g.name AS groupName, g.min_select AS minSelect, g.max_select AS maxSelect,
+  o.id AS optionId, o.name AS optionName, o.price_delta AS priceDelta, o.is_available AS optionAvailable
+FROM menu_items i
+LEFT JOIN modifier_groups g ON g.restaurant_id = i.restaurant_id AND g.item_id = i.id
+LEFT JOIN modifier_options o ON o.restaurant_id = g.restaurant_id AND o.group_id = g.id
+WHERE i.restaurant_id = ? AND i.deleted_at IS NULL AND i.id IN (${Array.from({ length: ids }, () => '?').join(', ')})
+ORDER BY i.id, g.position, g.id, o.position, o.id`;
+
+// mysql2 gives TINYINT(1) as a number, node:sqlite an integer: 1 is true.
+const isTrue = (value: unknown): boolean => Number(value) === 1;
 
 function conflictFor(error: unknown): unknown {
   if (!isUniqueViolation(error)) return error;
@@ -94,9 +142,60 @@ export class MenuItemRepository {
     return this.repo(scope).findOneBy({ restaurantId: scope.restaurantId, id, deletedAt: IsNull() });
   }
 
-  findLiveByIds(scope: TenantScope, ids: string[]): Promise<MenuItemEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.repo(scope).findBy({ restaurantId: scope.restaurantId, id: In(ids), deletedAt: IsNull() });
+  /**
+   * Live items of the scope's restaurant with their modifier groups and all
+   * their options, for pricing an order (unknown ids are simply absent), in
+   * one raw query: order placement is the hottest path, and entity loading of
+   * three tables cost it two more round trips and most of its CPU.
+   */
+  async findOrderable(scope: TenantScope, ids: string[]): Promise<OrderableItem[]> {
+    if (ids.length === 0) return [];
+    const rows: OrderableRow[] = await (scope.manager ?? this.items.manager).query(ORDERABLE_SQL(ids.length), [
+      scope.restaurantId,
+      ...ids,
+    ]);
+    const items = new Map<string, OrderableItem>();
+    const groups = new Map<string, OrderableItem['groups'][number]>();
+    for (const row of rows) {
+      let entry = items.get(row.id);
+      if (!entry) {
+        entry = {
+          item: {
+            id: row.id,
+            categoryId: row.categoryId,
+            name: row.name,
+            price: moneyTransformer.from(row.price) ?? 0,
+            taxRateBps: Number(row.taxRateBps),
+            isAvailable: isTrue(row.isAvailable),
+          },
+          groups: [],
+        };
+        items.set(row.id, entry);
+      }
+      if (row.groupId === null) continue;
+      let group = groups.get(row.groupId);
+      if (!group) {
+        group = {
+          group: {
+            id: row.groupId,
+            name: row.groupName,
+            minSelect: Number(row.minSelect),
+            maxSelect: Number(row.maxSelect),
+          },
+          options: [],
+        };
+        groups.set(row.groupId, group);
+        entry.groups.push(group);
+      }
+      if (row.optionId === null) continue;
+      group.options.push({
+        id: row.optionId,
+        name: row.optionName,
+        priceDelta: moneyTransformer.from(row.priceDelta) ?? 0,
+        isAvailable: isTrue(row.optionAvailable),
+      });
+    }
+    return [...items.values()];
   }
 
   async list(

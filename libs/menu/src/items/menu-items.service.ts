@@ -8,7 +8,7 @@ import { toItemResponse } from '../mappers';
 import { MenuVersions } from '../public-menu/menu-versions';
 import {
   MenuItemRepository,
-  type ItemAggregate,
+  type OrderableItem,
   type ItemData,
   type ItemSortField,
   type NewModifierGroup,
@@ -156,9 +156,8 @@ export class MenuItemsService implements OnModuleInit {
    * Live items of the scope's restaurant with their modifiers, for pricing an
    * order (unknown ids are simply absent); in the scope's transaction if it has one.
    */
-  async findForOrder(scope: TenantScope, ids: string[]): Promise<ItemAggregate[]> {
-    const items = await this.items.findLiveByIds(scope, ids);
-    return this.items.withModifiers(scope, items);
+  findForOrder(scope: TenantScope, ids: string[]): Promise<OrderableItem[]> {
+    return this.items.findOrderable(scope, ids);
   }
 
   private async load(scope: TenantScope, id: string): Promise<ItemResponse> {
