@@ -1,10 +1,24 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '@coffee/config';
 import { PUBLIC_MENU_OPENAPI } from '@coffee/menu';
 
-/** `/openapi.json` for integrators and `/docs` (Swagger UI) for people. */
+/**
+ * `/openapi.json` for integrators and `/docs` (Swagger UI) for people. The
+ * document is built on the first request for it, not at start: scanning every
+ * route and DTO costs a start about a tenth of a second, and most instances
+ * never serve it.
+ */
 export function setupOpenApi(app: NestFastifyApplication, config: AppConfig): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), {
+    useGlobalPrefix: false,
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+  });
+}
+
+/** The OpenAPI document of every route of `app` (with the public menu's, which Fastify serves directly). */
+export function buildOpenApiDocument(app: NestFastifyApplication, config: AppConfig): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -33,9 +47,5 @@ export function setupOpenApi(app: NestFastifyApplication, config: AppConfig): vo
       .build(),
   );
   document.paths['/api/v1/public/restaurants/{slug}/menu'] = PUBLIC_MENU_OPENAPI as (typeof document.paths)[string];
-  SwaggerModule.setup('docs', app, document, {
-    useGlobalPrefix: false,
-    jsonDocumentUrl: 'openapi.json',
-    yamlDocumentUrl: 'openapi.yaml',
-  });
+  return document;
 }

@@ -1,6 +1,7 @@
 import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import KeyvRedis from '@keyv/redis';
+import type * as KeyvRedisModule from '@keyv/redis';
+import type KeyvRedis from '@keyv/redis';
 import type { Cache } from 'cache-manager';
 import { redisConfig, type RedisConfig } from '@coffee/config';
 
@@ -17,7 +18,10 @@ const logger = new Logger('Cache');
  */
 export function createCacheStores(config: RedisConfig): KeyvRedis<unknown>[] | undefined {
   if (!config.url) return undefined;
-  const store = new KeyvRedis<unknown>(
+  // Required here, not imported: embedded mode never loads the Redis client (about 400 files).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+  const { default: KeyvRedisStore } = require('@keyv/redis') as typeof KeyvRedisModule;
+  const store = new KeyvRedisStore<unknown>(
     {
       url: config.url,
       disableOfflineQueue: true,

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 
 /**
  * Options for clients that serve requests: a command fails at once while Redis
@@ -34,7 +35,10 @@ export const WORKER_OPTIONS: RedisOptions = {
   retryStrategy: (times) => Math.min(times * 200, 2000),
 };
 
+/** A client of `url`; ioredis is loaded on the first call, so embedded mode (no Redis) never loads it. */
 export function createRedisClient(url: string, options: RedisOptions = FAIL_FAST_OPTIONS): Redis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- full mode only (see above)
+  const { Redis } = require('ioredis') as typeof IORedis;
   const client = new Redis(url, options);
   // Errors surface on commands; an unhandled 'error' event would crash the process.
   client.on('error', () => undefined);
