@@ -36,7 +36,7 @@ export function pin(pid, core) {
 /** The bearer token benchmarks read /metrics with (production mode closes it without one). */
 export const BENCH_METRICS_TOKEN = 'bench-metrics-2b9d4f6a8c0e1f3a5b7c9d1e';
 
-export async function waitForHttp(url, attempts = 200) {
+export async function waitForHttp(url, attempts = 600) {
   for (let i = 0; i < attempts; i++) {
     try {
       const res = await fetch(url);
