@@ -53,7 +53,9 @@ export async function waitForHttp(url, attempts = 600) {
  * The built API (`npm run build`), on the embedded default unless DATABASE_URL/REDIS_URL are set, with
  * the environment it got (`env`). `main` may name another checkout's build; `cwd` is where it runs (and
  * would read a `.env` from). The general and public-menu rate limits are lifted (one client on loopback
- * would hit them) unless `appLimits` keeps the application's own.
+ * would hit them) unless `appLimits` keeps the application's own. Started as `node main.js`, the API
+ * restarts itself with the image's heap flags (libs/runtime) unless `NODE_OPTIONS` sizes the heap, so
+ * its memory figures are those of the image's command.
  */
 export async function startApi(
   extraEnv = {},
