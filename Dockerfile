@@ -55,7 +55,8 @@ USER 1000:1000
 # the machine's memory without one): old space at most half of it, 16 MB
 # semi-spaces. A 512 MiB container gets a 304 MB heap limit; the soak
 # held 10 minutes of mixed load under 260 MB RSS (docs/operations.md).
-# Node 24 refuses the percentage flag in NODE_OPTIONS, so it is on the command.
+# Started without them the apps restart themselves with these flags (libs/runtime);
+# stated here, the image's start skips that restart.
 
 FROM runtime AS worker
 EXPOSE 3001

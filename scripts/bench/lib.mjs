@@ -36,7 +36,7 @@ export function pin(pid, core) {
 /** The bearer token benchmarks read /metrics with (production mode closes it without one). */
 export const BENCH_METRICS_TOKEN = 'bench-metrics-2b9d4f6a8c0e1f3a5b7c9d1e';
 
-export async function waitForHttp(url, attempts = 200) {
+export async function waitForHttp(url, attempts = 600) {
   for (let i = 0; i < attempts; i++) {
     try {
       const res = await fetch(url);
@@ -53,7 +53,9 @@ export async function waitForHttp(url, attempts = 200) {
  * The built API (`npm run build`), on the embedded default unless DATABASE_URL/REDIS_URL are set, with
  * the environment it got (`env`). `main` may name another checkout's build; `cwd` is where it runs (and
  * would read a `.env` from). The general and public-menu rate limits are lifted (one client on loopback
- * would hit them) unless `appLimits` keeps the application's own.
+ * would hit them) unless `appLimits` keeps the application's own. Started as `node main.js`, the API
+ * restarts itself with the image's heap flags (libs/runtime) unless `NODE_OPTIONS` sizes the heap, so
+ * its memory figures are those of the image's command.
  */
 export async function startApi(
   extraEnv = {},

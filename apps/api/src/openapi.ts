@@ -157,9 +157,14 @@ function referencedCodes(document: OpenAPIObject): ErrorCode[] {
     .map((ref) => ref.slice(prefix.length) as ErrorCode);
 }
 
-/** `/openapi.json` for integrators and `/docs` (Swagger UI) for people. */
+/**
+ * `/openapi.json` for integrators and `/docs` (Swagger UI) for people. The
+ * document is built on the first request for it, not at start: scanning every
+ * route and DTO costs a start about a tenth of a second, and most instances
+ * never serve it.
+ */
 export function setupOpenApi(app: NestFastifyApplication, config: AppConfig): void {
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, config.version), {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config.version), {
     useGlobalPrefix: false,
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',

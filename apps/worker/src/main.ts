@@ -1,5 +1,9 @@
-// First of all: compiled code is cached on disk (under os.tmpdir()), so every
-// later start (a scale-out, a restart, a CLI call) skips most JS compilation.
+// First of all: a process started without heap flags restarts itself with them
+// (the image's command has them), before anything is loaded; see heap-defaults.ts.
+import { applyHeapDefaults } from '@coffee/runtime';
+applyHeapDefaults();
+// Compiled code is cached on disk (under os.tmpdir()), so every later start
+// (a scale-out, a restart, a CLI call) skips most JS compilation.
 import { enableCompileCache } from 'node:module';
 enableCompileCache();
 // Then, before anything it instruments is loaded: see instrument.ts.

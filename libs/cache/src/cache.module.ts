@@ -1,6 +1,6 @@
 import { CACHE_MANAGER, CacheModule, type CacheManagerOptions } from '@nestjs/cache-manager';
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import KeyvRedis from '@keyv/redis';
+import type * as KeyvRedisModule from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Cache } from 'cache-manager';
 import { redisConfig, type RedisConfig } from '@coffee/config';
@@ -11,7 +11,7 @@ export const DEFAULT_CACHE_TTL_MS = 5 * 60 * 1000;
 const logger = new Logger('Cache');
 
 /** What KeyvRedis takes: node-redis options for one client, a cluster or a Sentinel group. */
-type KeyvRedisConnection = NonNullable<ConstructorParameters<typeof KeyvRedis>[0]>;
+type KeyvRedisConnection = NonNullable<ConstructorParameters<typeof KeyvRedisModule.default>[0]>;
 
 const SOCKET = { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(retries * 200, 2000) };
 
@@ -60,6 +60,9 @@ export function cacheConnectionOptions(config: RedisConfig): KeyvRedisConnection
 export function createCacheStores(config: RedisConfig): Keyv[] | undefined {
   const connection = cacheConnectionOptions(config);
   if (!connection) return undefined;
+  // Required here, not imported: embedded mode never loads the Redis client (about 400 files).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+  const { default: KeyvRedis } = require('@keyv/redis') as typeof KeyvRedisModule;
   const store = new KeyvRedis<unknown>(connection, { throwOnConnectError: false, connectionTimeout: 1000 });
   let lastLogged = 0;
   store.on('error', (error: unknown) => {

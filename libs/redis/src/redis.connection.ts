@@ -1,4 +1,5 @@
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { RedisConfig, RedisNodeAuth } from '@coffee/config';
 
 /** One node or a Sentinel-managed master (both `Redis`), or a cluster. */
@@ -80,15 +81,18 @@ export function createRedisClient(
   config: Pick<RedisConfig, 'topology'>,
   options: RedisOptions = FAIL_FAST_OPTIONS,
 ): RedisClient {
+  // ioredis is loaded on the first call, so embedded mode (no Redis) never loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- full mode only (see above)
+  const ioredis = require('ioredis') as typeof IORedis;
   const topology = config.topology;
   if (!topology) throw new Error('Redis is not configured: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
   let client: RedisClient;
   switch (topology.mode) {
     case 'single':
-      client = new Redis(topology.url, options);
+      client = new ioredis.Redis(topology.url, options);
       break;
     case 'sentinel':
-      client = new Redis({
+      client = new ioredis.Redis({
         ...options,
         ...nodeAuthOptions(topology.node),
         db: topology.node.db,
@@ -101,7 +105,7 @@ export function createRedisClient(
       });
       break;
     case 'cluster':
-      client = new Cluster(topology.nodes, clusterOptions(options, topology.node));
+      client = new ioredis.Cluster(topology.nodes, clusterOptions(options, topology.node));
       break;
   }
   // Errors surface on commands; an unhandled 'error' event would crash the process.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type JobsOptions } from 'bullmq';
+import type * as BullMq from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { AppError } from '@coffee/common';
 import { redisConfig, type RedisConfig } from '@coffee/config';
 import { bullmqTelemetry } from '@coffee/observability';
@@ -66,6 +67,8 @@ export class BullMqJobQueue extends JobQueue implements OnApplicationShutdown {
   private lastErrorLog = 0;
 
   private open(name: QueueName): Queue {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- full mode only: embedded starts do not load BullMQ
+    const { Queue } = require('bullmq') as typeof BullMq;
     const queue = new Queue(name, {
       connection: this.connection,
       prefix: this.prefix,
