@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { SYSADMIN } from '../support/env';
-import { startTestApi, type TestApi } from '../support/test-app';
+import { eventually } from '../support/processes';
+import { startWebhookReceiver, verifyStandardWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+import { startWebhookStack, type WebhookStack } from '../webhooks/webhook-stack';
 import type { components, paths } from './schema';
 
 type Api = Client<paths>;
@@ -50,17 +52,21 @@ function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
  * client breaks this file.
  */
 describe('a typed client generated from docs/openapi.json', () => {
-  let api: TestApi;
+  let stack: WebhookStack;
+  let receiver: WebhookReceiver;
   let baseUrl: string;
 
   beforeAll(async () => {
-    api = await startTestApi();
-    await api.app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    // The API (and in full mode a worker, which sends the webhooks) allowed to deliver to 127.0.0.1.
+    stack = await startWebhookStack({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+    await stack.api.app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${(stack.api.app.getHttpServer().address() as AddressInfo).port}`;
+    receiver = await startWebhookReceiver();
   });
 
   afterAll(async () => {
-    await api?.close();
+    await receiver?.close();
+    await stack?.close();
   });
 
   const sessionClient = async (email: string, password: string): Promise<Api> => {
@@ -129,6 +135,14 @@ describe('a typed client generated from docs/openapi.json', () => {
     );
     expect(key.key).toMatch(/^ck_live_/);
 
+    // The integrator's endpoint for order status changes; its signing secret is shown this once.
+    const endpoint = ok(
+      await ownerClient.POST('/api/v1/webhooks', {
+        body: { url: receiver.url, events: ['order.status_changed'], description: 'POS back office' },
+      }),
+    );
+    expect(endpoint.secret).toMatch(/^whsec_/);
+
     // The POS places an order with the key and an Idempotency-Key, then retries it.
     const pos = createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${key.key}` } });
     const idempotencyKey = `pos-${randomUUID()}`;
@@ -176,6 +190,26 @@ describe('a typed client generated from docs/openapi.json', () => {
     expect(dashboard).toMatchObject({ orders: 1, revenue: 1020, tax: 194, tips: 100, averageTicket: 1020 });
     expect(dashboard.topItems).toEqual([expect.objectContaining({ menuItemId: latte.id, quantity: 2 })]);
 
-    // ---- Webhook received: the "order paid" delivery to the integrator's endpoint is checked here. ----
+    // The endpoint receives the payment, signed with its secret (checked by the test's own verifier).
+    const paid = await eventually(() =>
+      Promise.resolve(
+        receiver.received.find((request) => {
+          const event = JSON.parse(request.body) as { data: { order: Order } };
+          return event.data.order.status === 'paid';
+        }),
+      ),
+    );
+    expect(verifyStandardWebhook(endpoint.secret, paid.headers, paid.body, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(JSON.parse(paid.body)).toMatchObject({
+      type: 'order.status_changed',
+      data: { order: { id: order.id, status: 'paid', total: 1314 }, previousStatus: 'ready' },
+    });
+    // Its delivery log records the answer (written once the receiver has answered).
+    await eventually(async () => {
+      const log = ok(
+        await ownerClient.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id: endpoint.id } } }),
+      );
+      return log.items.some((attempt) => attempt.statusCode === 200) ? true : undefined;
+    });
   });
 });
