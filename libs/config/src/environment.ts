@@ -40,6 +40,11 @@ function declaredVariables(namespace: ClassConstructor<object>): string[] {
   return [...new Set(metadata.map((entry) => entry.propertyName))];
 }
 
+/** Every variable the application reads, as the namespace classes declare them. */
+export function knownVariables(): string[] {
+  return NAMESPACES.flatMap(declaredVariables);
+}
+
 /** Variables that may also be given as `<NAME>_FILE` (a path), for Kubernetes and Docker secrets. */
 export const FILE_BACKED_VARIABLES = [
   'DATABASE_URL',
