@@ -1,4 +1,5 @@
 export * from './delivery/address-policy';
+export * from './delivery/relay-outbox.usecase';
 export * from './delivery/retry-schedule';
 export * from './delivery/signing';
 export * from './delivery/webhook-delivery.entities';
