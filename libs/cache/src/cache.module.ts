@@ -1,5 +1,13 @@
 import { CACHE_MANAGER, CacheModule, type CacheManagerOptions } from '@nestjs/cache-manager';
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type * as KeyvRedisModule from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Cache } from 'cache-manager';
@@ -75,9 +83,29 @@ export function createCacheStores(config: RedisConfig): Keyv[] | undefined {
   return [new Keyv({ store, namespace: `${config.keyPrefix}:cache`, useKeyPrefix: false })];
 }
 
+/** What the Redis store offers to connect before the first request (KeyvRedis). */
+interface ConnectingStore {
+  getClient(): Promise<unknown>;
+}
+
+const isConnecting = (store: unknown): store is ConnectingStore =>
+  typeof (store as Partial<ConnectingStore> | undefined)?.getClient === 'function';
+
+/**
+ * Connects the Redis store while the app starts, before it listens: left to
+ * the first requests, each of a burst would open the client at once, and all
+ * but one would fail ("client is offline") and log it. A Redis that is down at
+ * start is logged once (the store's error handler) and the app starts anyway.
+ */
 @Injectable()
-class CacheCloser implements OnApplicationShutdown {
+class CacheLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(CACHE_MANAGER) private readonly cache: Cache) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const { store } of this.cache.stores) {
+      if (isConnecting(store)) await store.getClient();
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.cache.disconnect().catch(() => undefined);
@@ -97,7 +125,7 @@ class CacheCloser implements OnApplicationShutdown {
       }),
     }),
   ],
-  providers: [CacheCloser],
+  providers: [CacheLifecycle],
   exports: [CacheModule],
 })
 export class AppCacheModule {}

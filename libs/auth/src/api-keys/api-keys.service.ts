@@ -1,7 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { Cache } from 'cache-manager';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { Counter } from 'prom-client';
 import { AuditTrail } from '@coffee/audit';
 import { AppError, Clock, offsetPage, type ApiKeyScope, type Page } from '@coffee/common';
@@ -22,7 +21,8 @@ const LOOKUP_CHARS = 12;
 const KEY_SHAPE = /^ck_live_[A-Za-z0-9_-]{43}$/;
 /** How long a prefix with no live key is remembered: short, since revocation and creation never reuse prefixes. */
 const UNKNOWN_PREFIX_TTL_MS = 60_000;
-const unknownPrefixKey = (prefix: string): string => `api-key-unknown:${prefix}`;
+/** At most this many unknown prefixes are remembered per process (about 1 MB); the least recently seen go first. */
+const UNKNOWN_PREFIX_MAX = 10_000;
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -45,10 +45,13 @@ export interface VerifiedApiKey {
 export class ApiKeysService implements OnModuleInit {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly unknownHits: Counter;
+  private readonly unknownPrefixes = new LRUCache<string, true>({
+    max: UNKNOWN_PREFIX_MAX,
+    ttl: UNKNOWN_PREFIX_TTL_MS,
+  });
 
   constructor(
     private readonly keys: ApiKeyRepository,
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly transactions: TransactionRunner,
     private readonly limits: PlanLimits,
     private readonly usage: UsageCounters,
@@ -120,20 +123,22 @@ export class ApiKeysService implements OnModuleInit {
 
   /**
    * The key's restaurant and scopes, or null for an unknown, malformed or
-   * revoked key. Prefixes with no live key are remembered for a minute (Redis
-   * in full mode, memory in embedded), so replaying random keys costs no
-   * database query; a cache outage only means asking the database.
+   * revoked key. Prefixes with no live key are remembered for a minute in this
+   * process's memory, so replaying random keys costs no database query, and a
+   * live key costs no cache round trip either (a shared cache would add one to
+   * every integrator request). Each instance learns a prefix once; prefixes
+   * are random and never reused, so nothing needs to be told to forget one.
    */
   async verify(presented: string): Promise<VerifiedApiKey | null> {
     if (!KEY_SHAPE.test(presented)) return null;
     const prefix = presented.slice(0, API_KEY_PREFIX.length + LOOKUP_CHARS);
-    if (await this.cache.get<boolean>(unknownPrefixKey(prefix)).catch(() => undefined)) {
+    if (this.unknownPrefixes.get(prefix)) {
       this.unknownHits.inc();
       return null;
     }
     const stored = await this.keys.findLiveByPrefix(prefix);
     if (!stored) {
-      await this.cache.set(unknownPrefixKey(prefix), true, UNKNOWN_PREFIX_TTL_MS).catch(() => undefined);
+      this.unknownPrefixes.set(prefix, true);
       return null;
     }
     const expected = Buffer.from(stored.keyHash, 'hex');

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
   DataSource,
@@ -24,11 +24,12 @@ const NUDGE_COALESCE_MS = 50;
  * A lost nudge (queue down) only delays the events to the relay's next tick.
  */
 @Injectable()
-export class OutboxWriter extends IntegrationEvents implements EntitySubscriberInterface {
+export class OutboxWriter extends IntegrationEvents implements EntitySubscriberInterface, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxWriter.name);
   /** Transactions (by query runner) that wrote events and have not ended yet. */
   private readonly writers = new WeakSet<QueryRunner>();
-  private nudgePending = false;
+  /** The coalescing timer of a nudge not sent yet. */
+  private pendingNudge: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -69,15 +70,26 @@ export class OutboxWriter extends IntegrationEvents implements EntitySubscriberI
   private nudge(): void {
     // An operator command in embedded mode has no relay handler: the API's next tick relays.
     if (this.queue instanceof InProcessJobQueue && !this.handlers.has('webhooks.relay')) return;
-    if (this.nudgePending) return;
-    this.nudgePending = true;
-    setTimeout(() => {
-      this.nudgePending = false;
-      this.queue
-        .enqueue('webhooks.relay', {})
-        .catch((error: unknown) =>
-          this.logger.warn({ err: error }, 'Could not nudge the webhook relay; its next tick relays'),
-        );
-    }, NUDGE_COALESCE_MS).unref();
+    if (this.pendingNudge) return;
+    this.pendingNudge = setTimeout(() => void this.sendNudge(), NUDGE_COALESCE_MS).unref();
+  }
+
+  /**
+   * Requests have drained and the queue (closed in onApplicationShutdown) is
+   * still open: a nudge still waiting on its timer goes now rather than
+   * firing into a closed queue.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.pendingNudge) await this.sendNudge();
+  }
+
+  private async sendNudge(): Promise<void> {
+    if (this.pendingNudge) clearTimeout(this.pendingNudge);
+    this.pendingNudge = null;
+    await this.queue
+      .enqueue('webhooks.relay', {})
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'Could not nudge the webhook relay; its next tick relays'),
+      );
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, type EntityManager, type Repository } from 'typeorm';
-import { isMysql, type TransactionScope } from '@coffee/database';
+import { insertRows, isMysql, type TransactionScope } from '@coffee/database';
 import { OutboxEventEntity } from './outbox-event.entity';
 
 /** The outbox table: written by the features' transactions, read and stamped by the relay. */
@@ -9,10 +9,9 @@ import { OutboxEventEntity } from './outbox-event.entity';
 export class OutboxRepository {
   constructor(@InjectRepository(OutboxEventEntity) private readonly events: Repository<OutboxEventEntity>) {}
 
+  /** Written with insertRows: every placement and status change records one. */
   async insert(tx: TransactionScope, event: Omit<OutboxEventEntity, 'restaurantId' | 'relayedAt'>): Promise<void> {
-    await tx.manager
-      .getRepository(OutboxEventEntity)
-      .insert({ ...event, restaurantId: tx.restaurantId, relayedAt: null });
+    await insertRows(tx.manager, OutboxEventEntity, [{ ...event, restaurantId: tx.restaurantId, relayedAt: null }]);
   }
 
   /**
