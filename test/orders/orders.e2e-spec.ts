@@ -97,6 +97,24 @@ describe('orders: placement, pricing, numbering, workflow', () => {
       await place(t.owner, takeaway(t), k).expect(201);
     });
 
+    it('replays the first answer after the menu changed; an invalid body with a used key is 409 IDEMPOTENCY_KEY_REUSED', async () => {
+      const s = await shop();
+      const k = key();
+      const first = await place(s.owner, takeaway(s), k).expect(201);
+      await s.owner.patch(`/api/v1/menu/items/${s.cookie.id}/availability`, { isAvailable: false }).expect(200);
+      // Placed now, this body would be 422 (the cookie is 86'd); replayed, it is the stored order.
+      await place(s.owner, takeaway(s)).expect(422);
+      const replay = await place(s.owner, takeaway(s), k).expect(200);
+      expect(replay.body).toEqual(first.body);
+      const invalid = await place(s.owner, { type: 'takeaway', items: [{ menuItemId: randomUUID(), quantity: 1 }] }, k);
+      expect([invalid.status, invalid.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+      const list = (await s.owner.get('/api/v1/orders').expect(200)).body as { meta: { total: number } };
+      expect(list.meta.total).toBe(1);
+      // The replays and refusals consumed no number: the next order is 2.
+      await s.owner.patch(`/api/v1/menu/items/${s.cookie.id}/availability`, { isAvailable: true }).expect(200);
+      expect((await place(s.owner, takeaway(s)).expect(201)).body.number).toBe(2);
+    });
+
     it('20 concurrent placements with one key create one order and never a 500', async () => {
       const s = await shop();
       const k = key();

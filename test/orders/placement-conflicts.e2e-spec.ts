@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { idempotencyKey, place, seedShop, takeaway, type Shop } from '../factories/shop.factory';
@@ -9,7 +8,7 @@ import { startTestApi, type TestApi } from '../support/test-app';
 /**
  * A deadlock forced on MariaDB: another transaction holds the restaurant's
  * number counter while the placement waits for it, then asks for the
- * placement's Idempotency-Key row. InnoDB rolls back the lighter transaction
+ * restaurant's subscription row, which the placement's plan gate holds. InnoDB rolls back the lighter transaction
  * (the placement); the use case must retry it, not answer 500.
  */
 describeFull('order placement under lock conflicts (MariaDB)', () => {
@@ -78,13 +77,9 @@ describeFull('order placement under lock conflicts (MariaDB)', () => {
     const placing = place(s.staff, takeaway(s), key).then((res) => res);
     try {
       await eventually(async () => ((await waitingPlacements(s.cafe.restaurant.id)) === 1 ? true : undefined));
-      // Closes the cycle: the placement holds this key's index entry and waits for the counter.
+      // Closes the cycle: the placement holds the subscription row (the plan gate) and waits for the counter.
       await other
-        .query(
-          `INSERT INTO idempotency_keys (id, restaurant_id, idem_key, request_hash, status, expires_at, created_at, updated_at)
-           VALUES (?, ?, ?, 'x', 'in_progress', NOW(6), NOW(6), NOW(6))`,
-          [randomUUID(), s.cafe.restaurant.id, key],
-        )
+        .query('SELECT plan_code FROM subscriptions WHERE restaurant_id = ? FOR UPDATE', [s.cafe.restaurant.id])
         .catch((error: unknown) => error);
     } finally {
       await other.rollbackTransaction();

@@ -58,8 +58,8 @@ export function misuses(r: Repositories, scope: TenantScope): void {
   void r.apiKeys.listActive('r-1', page);
   // @ts-expect-error a bare restaurant id
   void r.apiKeys.revoke('r-1', 'id', new Date());
-  // @ts-expect-error completing a key needs the tenant too
-  void r.idempotency.complete(r.manager, 'id', 201, '{}');
+  // @ts-expect-error recording a key needs the tenant too
+  void r.idempotency.record(r.manager, { key: 'k', requestHash: 'h', ttlMs: 1, status: 201, body: {} });
   // @ts-expect-error a bare restaurant id
   void r.idempotency.find('r-1', 'key');
 
@@ -69,5 +69,5 @@ export function misuses(r: Repositories, scope: TenantScope): void {
   void softDeleteLive(scope, r.tableRows, 'id');
   void r.items.countLive(tx);
   void r.orders.nextNumber(tx, '2026-01-01');
-  void r.idempotency.complete(tx, 'id', 201, '{}');
+  void r.idempotency.record(tx, { key: 'k', requestHash: 'h', ttlMs: 1, status: 201, body: {} });
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, type Repository } from 'typeorm';
 import { isUniqueViolation } from '@coffee/common';
-import { insertRows, newId, repositoryIn, updateRows, type TenantScope, type TransactionScope } from '@coffee/database';
+import { insertRows, newId, repositoryIn, type TenantScope, type TransactionScope } from '@coffee/database';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 /** Idempotency keys of one restaurant: every method but the purge takes the tenant scope first. */
@@ -11,40 +11,34 @@ export class IdempotencyKeyRepository {
   constructor(@InjectRepository(IdempotencyKeyEntity) private readonly keys: Repository<IdempotencyKeyEntity>) {}
 
   /**
-   * Claims a key inside the caller's transaction, before any other write. A
-   * duplicate of a key in flight blocks on the unique index until that
-   * transaction ends, then gets the clash: returns false, and the caller reads
-   * the stored answer with {@link find}.
+   * Stores a key with its answer inside the caller's transaction, or returns
+   * false when the restaurant has used the key already. A key written by a
+   * transaction still running makes this wait on the unique index until that
+   * one ends: then it is taken (committed) or free (rolled back). The caller
+   * rolls back on false and reads the stored answer with {@link find}.
    */
-  async claim(scope: TransactionScope, key: string, requestHash: string, ttlMs: number): Promise<string | false> {
-    const id = newId();
+  async record(
+    scope: TransactionScope,
+    answer: { key: string; requestHash: string; ttlMs: number; status: number; body: unknown },
+  ): Promise<boolean> {
     try {
       await insertRows(scope.manager, IdempotencyKeyEntity, [
         {
-          id,
+          id: newId(),
           restaurantId: scope.restaurantId,
-          key,
-          requestHash,
-          status: 'in_progress',
-          responseStatus: null,
-          responseBody: null,
-          expiresAt: new Date(Date.now() + ttlMs),
+          key: answer.key,
+          requestHash: answer.requestHash,
+          status: 'completed',
+          responseStatus: answer.status,
+          responseBody: JSON.stringify(answer.body),
+          expiresAt: new Date(Date.now() + answer.ttlMs),
         },
       ]);
-      return id;
+      return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
       throw error;
     }
-  }
-
-  async complete(scope: TransactionScope, id: string, responseStatus: number, responseBody: string): Promise<void> {
-    await updateRows(
-      scope.manager,
-      IdempotencyKeyEntity,
-      { restaurantId: scope.restaurantId, id },
-      { status: 'completed', responseStatus, responseBody, updatedAt: new Date() },
-    );
   }
 
   /** Give the scope the transaction's manager when inside one: a second pooled connection per request can starve the pool. */

@@ -3,14 +3,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { EntityManager } from 'typeorm';
 import { AppError, Clock, type FieldError } from '@coffee/common';
-import {
-  newId,
-  retryLockConflicts,
-  TransactionRunner,
-  withManager,
-  type TenantScope,
-  type TransactionScope,
-} from '@coffee/database';
+import { newId, retryLockConflicts, TransactionRunner, withManager, type TenantScope } from '@coffee/database';
 import { IdempotencyKeyRepository } from '@coffee/idempotency';
 import { MenuItemsService } from '@coffee/menu';
 import { MetricsService } from '@coffee/metrics';
@@ -48,13 +41,21 @@ function requestHash(dto: PlaceOrderDto): string {
   return createHash('sha256').update(JSON.stringify(dto)).digest('hex');
 }
 
+/** Thrown inside the placement's transaction when its key is taken, to roll it back before the replay. */
+class KeyTaken extends Error {}
+
 /**
- * Placing an order: the Idempotency-Key row first (a unique index makes
- * duplicates wait and then replay), prices computed here from the current menu,
- * the daily number from a locked counter row, order + lines + first history
- * entry, the answer stored with the key and the `order.created` event (outbox),
- * all in one transaction. Deadlocks
- * are retried a few times, then 503.
+ * Placing an order, in one transaction: prices computed here from the current
+ * menu, the plan gate (which locks the restaurant's subscription row, so the
+ * placements of one restaurant run one after another), the daily number from
+ * a locked counter row, then the Idempotency-Key row holding the answer, the
+ * order + lines + first history entry and the `order.created` event (outbox).
+ * The key is written once, complete, in a single statement: a request
+ * replayed with it, or racing its first request, reaches that statement only
+ * after the first has committed, clashes on the unique index and rolls back,
+ * then answers the stored order. A request that fails (422, plan limit)
+ * answers the stored order too when its key was used: a replay gets the first
+ * answer whatever changed since. Deadlocks are retried a few times, then 503.
  */
 @Injectable()
 export class PlaceOrderUseCase implements OnModuleInit {
@@ -112,7 +113,14 @@ export class PlaceOrderUseCase implements OnModuleInit {
             error,
           ),
       },
-    );
+    ).catch(async (error: unknown): Promise<PlacedOrder> => {
+      const refused = error instanceof AppError && error.status < 500;
+      if (!(error instanceof KeyTaken) && !refused) throw error;
+      const stored = await this.storedAnswer(principal, idempotencyKey, hash);
+      if (stored) return stored;
+      if (refused) throw error;
+      throw AppError.serviceUnavailable('The Idempotency-Key is being released; retry');
+    });
     if (!placed.replayed) {
       this.created.inc({ type: placed.order.type });
       this.events.emit('order.created', {
@@ -143,9 +151,6 @@ export class PlaceOrderUseCase implements OnModuleInit {
   ): Promise<PlacedOrder> {
     const tx = withManager(scopeOf(principal), manager);
     const restaurantId = tx.restaurantId;
-    const keyId = await this.keys.claim(tx, key, hash, KEY_TTL_MS);
-    if (keyId === false) return this.replay(tx, key, hash);
-
     const items = await this.menu.findForOrder(tx, [...new Set(dto.items.map((line) => line.menuItemId))]);
     const priced = priceOrder(dto.items, new Map<string, MenuEntry>(items.map((entry) => [entry.item.id, entry])));
     const errors = [...(tableError ? [tableError] : []), ...(priced.ok ? [] : priced.errors)];
@@ -187,6 +192,12 @@ export class PlaceOrderUseCase implements OnModuleInit {
       paidAt: null,
       cancelledAt: null,
     };
+    // Built from the values about to be written (timestamps are set here, to the
+    // millisecond the columns keep), not read back: the number's lock is held until commit.
+    const response = toOrderResponse(order, lines);
+    // Before the order's rows: a taken key rolls back with the least work done.
+    if (!(await this.keys.record(tx, { key, requestHash: hash, ttlMs: KEY_TTL_MS, status: 201, body: response })))
+      throw new KeyTaken();
     await this.orders.insert(tx, order, lines);
     await this.orders.appendHistory(tx, {
       orderId,
@@ -195,17 +206,18 @@ export class PlaceOrderUseCase implements OnModuleInit {
       changedBy: order.createdBy,
       reason: null,
     });
-    // Built from the values just written (timestamps are set here, to the
-    // millisecond the columns keep), not read back: the number's lock is held until commit.
-    const response = toOrderResponse(order, lines);
-    await this.keys.complete(tx, keyId, 201, JSON.stringify(response));
     await this.integrationEvents.record(tx, { type: 'order.created', data: { order: response } });
     return { order: response, replayed: false };
   }
 
-  private async replay(tx: TransactionScope, key: string, hash: string): Promise<PlacedOrder> {
-    const existing = await this.keys.find(tx, key);
-    if (!existing) throw AppError.serviceUnavailable('The Idempotency-Key is being released; retry');
+  /**
+   * The first answer given with this key (read after this request's
+   * transaction has ended), or null when the key is new: 409 when it came with
+   * another body, or when it has no answer yet.
+   */
+  private async storedAnswer(principal: TenantPrincipal, key: string, hash: string): Promise<PlacedOrder | null> {
+    const existing = await this.keys.find(scopeOf(principal), key);
+    if (!existing) return null;
     if (existing.requestHash !== hash)
       throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different body');
     if (existing.status !== 'completed' || !existing.responseBody) {
