@@ -15,6 +15,8 @@ const PRODUCTION = {
   COOKIE_SECURE: undefined as string | undefined,
   JWT_SECRET: STRONG_SECRET,
   CORS_ORIGINS: 'https://admin.example.test',
+  // The test environment lets webhooks reach 127.0.0.1; production refuses that.
+  WEBHOOK_ALLOW_PRIVATE: 'false',
 };
 
 // Spawns real processes (Nest boot, argon2): slow on a loaded 2-core machine.
@@ -39,6 +41,11 @@ describe('process lifecycle (the built API, run as an operator runs it)', () => 
         'JWT_SECRET must be at least 32 bytes in staging',
       ],
       ['TRUST_PROXY=true', { TRUST_PROXY: 'true' }, 'TRUST_PROXY=true is not allowed in production'],
+      [
+        'webhooks to private addresses',
+        { WEBHOOK_ALLOW_PRIVATE: 'true' },
+        'WEBHOOK_ALLOW_PRIVATE=true is not allowed in production',
+      ],
       ['a malformed port', { PORT: 'eighty' }, 'PORT'],
     ])('refuses %s, naming the variable', async (_label, override, message) => {
       const proc = await spawnApp('api', { ...PRODUCTION, ...override }, { waitForLive: false });

@@ -81,7 +81,11 @@ describe('npm run seed:demo', () => {
     // The shared full-mode database outlives test runs: a slug of this run's own.
     const slug = uniqueSlug('demo');
 
-    const refused = await runCli(['seed-demo', '--slug', slug], { ...env, NODE_ENV: 'production' });
+    const refused = await runCli(['seed-demo', '--slug', slug], {
+      ...env,
+      NODE_ENV: 'production',
+      WEBHOOK_ALLOW_PRIVATE: 'false',
+    });
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('seed-demo: refused with NODE_ENV=production');
 

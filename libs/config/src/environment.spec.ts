@@ -84,6 +84,7 @@ describe('validateEnvironment', () => {
         'CORS_ORIGINS must list origins explicitly in production, not "*"',
       ],
       [{ COOKIE_SECURE: 'false' }, 'COOKIE_SECURE=false is not allowed in production'],
+      [{ WEBHOOK_ALLOW_PRIVATE: 'true' }, 'WEBHOOK_ALLOW_PRIVATE=true is not allowed in production'],
     ])('refuses %p', (override, message) => {
       expect(problemsOf({ ...PRODUCTION, ...override })).toContain(message);
     });
@@ -104,6 +105,7 @@ describe('validateEnvironment', () => {
           JWT_SECRET: 'short',
           CORS_ORIGINS: '*',
           COOKIE_SECURE: 'false',
+          WEBHOOK_ALLOW_PRIVATE: 'true',
         }),
       ).toEqual([]);
     });

@@ -118,6 +118,8 @@ function productionProblems(env: EnvironmentVariables): string[] {
   if (env.CORS_ORIGINS.split(',').some((origin) => origin.trim() === '*'))
     problems.push(`CORS_ORIGINS must list origins explicitly ${where}, not "*"`);
   if (env.COOKIE_SECURE === 'false') problems.push(`COOKIE_SECURE=false is not allowed ${where}`);
+  // It would let any owner make this server call its own network (cloud metadata, the database, Redis).
+  if (env.WEBHOOK_ALLOW_PRIVATE === 'true') problems.push(`WEBHOOK_ALLOW_PRIVATE=true is not allowed ${where}`);
   // Seconds, not minutes: a few seconds would send every browser to /auth/refresh all the time.
   if (env.ACCESS_TOKEN_TTL_SECONDS < MIN_PRODUCTION_ACCESS_TTL_SECONDS)
     problems.push(
