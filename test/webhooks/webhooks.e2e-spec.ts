@@ -1,83 +1,23 @@
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { TransactionRunner, trustedTenantScope, withManager } from '@coffee/database';
 import { IntegrationEvents } from '@coffee/tenancy';
 import { OutboxEventEntity } from '@coffee/webhooks';
-import { seedRestaurant, TEST_PASSWORD } from '../factories/restaurant.factory';
-import { place, seedShop, takeaway, type Shop } from '../factories/shop.factory';
+import { TEST_PASSWORD } from '../factories/restaurant.factory';
+import { place, seedShop, takeaway } from '../factories/shop.factory';
 import { SYSADMIN } from '../support/env';
 import { eventually } from '../support/processes';
 import { bearer, BrowserSession } from '../support/session';
-import { startWebhookReceiver, verifyStandardWebhook, type WebhookReceiver } from '../support/webhook-receiver';
-import { startWebhookStack, type WebhookStack } from './webhook-stack';
+import { verifyStandardWebhook } from '../support/webhook-receiver';
+import { bodyOf, receivedAtLeast, useWebhookSuite, type Delivered } from './webhook-suite';
 
 jest.setTimeout(120_000);
 
-interface Delivered {
-  id: string;
-  type: string;
-  timestamp: string;
-  data: Record<string, unknown>;
-}
-
-interface LogEntry {
-  deliveryId: string;
-  eventId: string;
-  eventType: string;
-  attempt: number;
-  succeeded: boolean;
-  statusCode: number | null;
-  durationMs: number;
-  error: string | null;
-  responseBody: string | null;
-}
-
-/** Retries 200 ms, then 1 s after a failure: three attempts; an endpoint goes off after 2 failed deliveries. */
-const ENV = {
-  WEBHOOK_ALLOW_PRIVATE: 'true',
-  WEBHOOK_RETRY_DELAYS_MS: '200,1000',
-  WEBHOOK_DISABLE_AFTER_FAILURES: '2',
-};
-
-/** Waits (polling, no fixed sleep) until the receiver holds at least `count` requests. */
-const receivedAtLeast = (receiver: WebhookReceiver, count: number) =>
-  eventually(() => Promise.resolve(receiver.received.length >= count ? receiver.received.slice() : undefined), 300);
-
-const bodyOf = (receiver: WebhookReceiver, index: number): Delivered =>
-  JSON.parse(receiver.received[index].body) as Delivered;
-
-describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
-  let stack: WebhookStack;
-  const receivers: WebhookReceiver[] = [];
-
-  beforeAll(async () => {
-    stack = await startWebhookStack(ENV);
-  });
-
-  afterAll(async () => {
-    await Promise.all(receivers.map((receiver) => receiver.close()));
-    await stack?.close();
-  });
-
-  async function receiver(): Promise<WebhookReceiver> {
-    const started = await startWebhookReceiver();
-    receivers.push(started);
-    return started;
-  }
-
-  async function endpointFor(
-    owner: BrowserSession,
-    url: string,
-    events = ['order.created', 'order.status_changed', 'menu.item_availability_changed', 'subscription.changed'],
-  ): Promise<{ id: string; secret: string }> {
-    const res = await owner.post('/api/v1/webhooks', { url, events, description: 'Test receiver' }).expect(201);
-    return { id: res.body.id as string, secret: res.body.secret as string };
-  }
-
-  const log = async (owner: BrowserSession, endpointId: string): Promise<LogEntry[]> =>
-    (await owner.get(`/api/v1/webhooks/${endpointId}/deliveries?limit=100`).expect(200)).body.items as LogEntry[];
+describe('webhooks: endpoints, signed deliveries, outbox', () => {
+  const suite = useWebhookSuite();
+  const { receiver, endpointFor, log } = suite;
 
   it('shows the secret once, keeps it out of reads and the audit log, and audits every change', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(suite.app(), suite.server());
     const created = await shop.owner
       .post('/api/v1/webhooks', { url: 'http://127.0.0.1:1/hooks', events: ['order.created'] })
       .expect(201);
@@ -106,7 +46,7 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
     await shop.owner.delete(`/api/v1/webhooks/${id}`).expect(204);
     await shop.owner.get(`/api/v1/webhooks/${id}`).expect(404);
 
-    const sysadmin = await BrowserSession.login(stack.api.server, SYSADMIN.email, SYSADMIN.password);
+    const sysadmin = await BrowserSession.login(suite.server(), SYSADMIN.email, SYSADMIN.password);
     const audit = (
       await sysadmin.get(`/api/v1/sysadmin/audit-log?restaurantId=${shop.cafe.restaurant.id}&limit=100`).expect(200)
     ).body.items as { action: string; targetId: string }[];
@@ -121,7 +61,7 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
   });
 
   it('is for owners only: managers, staff and API keys get 403', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(suite.app(), suite.server());
     const manager = await shop.owner
       .post('/api/v1/users', {
         email: `m.${Date.now()}@example.test`,
@@ -130,7 +70,7 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
         password: TEST_PASSWORD,
       })
       .expect(201);
-    const managerSession = await BrowserSession.login(stack.api.server, manager.body.email as string, TEST_PASSWORD);
+    const managerSession = await BrowserSession.login(suite.server(), manager.body.email as string, TEST_PASSWORD);
     const key = await shop.owner
       .post('/api/v1/api-keys', { name: 'POS', scopes: ['menu:read', 'orders:read', 'orders:write', 'reports:read'] })
       .expect(201);
@@ -139,15 +79,15 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
       expect((await session.get('/api/v1/webhooks')).status).toBe(403);
       expect((await session.post('/api/v1/webhooks', body)).status).toBe(403);
     }
-    const integrator = bearer(stack.api.server, key.body.key as string);
+    const integrator = bearer(suite.server(), key.body.key as string);
     expect((await integrator.get('/api/v1/webhooks')).status).toBe(403);
     expect((await integrator.post('/api/v1/webhooks', body)).status).toBe(403);
   });
 
   it("answers another restaurant's endpoint as 404 and never delivers it that restaurant's events", async () => {
     const [mine, theirs] = await Promise.all([
-      seedShop(stack.api.app, stack.api.server),
-      seedShop(stack.api.app, stack.api.server),
+      seedShop(suite.app(), suite.server()),
+      seedShop(suite.app(), suite.server()),
     ]);
     const theirReceiver = await receiver();
     const myReceiver = await receiver();
@@ -173,7 +113,7 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
   });
 
   it('delivers each event type, signed (Standard Webhooks), with the body { id, type, timestamp, data }', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(suite.app(), suite.server());
     const hook = await receiver();
     const { secret } = await endpointFor(shop.owner, hook.url);
 
@@ -255,7 +195,7 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
   });
 
   it('only sends the event types an endpoint subscribed to', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(suite.app(), suite.server());
     const hook = await receiver();
     await endpointFor(shop.owner, hook.url, ['order.status_changed']);
     const order = (await place(shop.staff, takeaway(shop)).expect(201)).body as { id: string };
@@ -267,129 +207,24 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
     ]);
   });
 
-  it('retries a failing receiver with growing waits, then succeeds; the log shows every attempt', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
-    const hook = await receiver();
-    hook.failNext(500, 503);
-    const endpoint = await endpointFor(shop.owner, hook.url, ['order.created']);
-    await place(shop.staff, takeaway(shop)).expect(201);
-    const [first, second, third] = await receivedAtLeast(hook, 3);
-    // The same message every time: same id, same body, so the receiver can dedupe.
-    expect(new Set([first, second, third].map((r) => r.headers['webhook-id'])).size).toBe(1);
-    expect(new Set([first, second, third].map((r) => r.body)).size).toBe(1);
-    // The schedule is 200 ms then 1 s: the second wait is the longer one.
-    expect(third.at - second.at).toBeGreaterThan(second.at - first.at);
-
-    const entries = await eventually(async () => {
-      const rows = await log(shop.owner, endpoint.id);
-      return rows.length === 3 ? rows : undefined;
-    }, 100);
-    expect(entries.map((e) => [e.attempt, e.succeeded, e.statusCode])).toEqual([
-      [3, true, 200],
-      [2, false, 503],
-      [1, false, 500],
-    ]);
-    expect(entries[2]).toMatchObject({ error: 'the receiver answered 500', responseBody: 'nope 500' });
-    expect((await shop.owner.get(`/api/v1/webhooks/${endpoint.id}`).expect(200)).body.consecutiveFailures).toBe(0);
-  });
-
-  it('redelivers a delivery on request, with the same event id', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
-    const hook = await receiver();
-    const endpoint = await endpointFor(shop.owner, hook.url, ['order.created']);
-    await place(shop.staff, takeaway(shop)).expect(201);
-    await receivedAtLeast(hook, 1);
-    const [entry] = await eventually(async () => {
-      const rows = await log(shop.owner, endpoint.id);
-      return rows.length === 1 ? rows : undefined;
-    });
-    const res = await shop.owner
-      .post(`/api/v1/webhooks/${endpoint.id}/deliveries/${entry.deliveryId}/redeliver`)
-      .expect(202);
-    expect(res.body).toEqual({ deliveryId: entry.deliveryId, attempt: 2 });
-    await receivedAtLeast(hook, 2);
-    expect(hook.received[1].headers['webhook-id']).toBe(hook.received[0].headers['webhook-id']);
-    expect(hook.received[1].body).toBe(hook.received[0].body);
-    const entries = await eventually(async () => {
-      const rows = await log(shop.owner, endpoint.id);
-      return rows.length === 2 ? rows : undefined;
-    });
-    expect(entries.map((e) => [e.deliveryId, e.attempt, e.succeeded])).toEqual([
-      [entry.deliveryId, 2, true],
-      [entry.deliveryId, 1, true],
-    ]);
-    // Another endpoint's id, or an unknown delivery: 404.
-    const other = await seedRestaurant(stack.api.app);
-    const otherOwner = await BrowserSession.login(stack.api.server, other.owner.email, TEST_PASSWORD);
-    expect(
-      (await otherOwner.post(`/api/v1/webhooks/${endpoint.id}/deliveries/${entry.deliveryId}/redeliver`)).status,
-    ).toBe(404);
-  });
-
-  it('disables an endpoint after consecutive failed deliveries, audits it, and sends it nothing more', async () => {
-    const shop: Shop = await seedShop(stack.api.app, stack.api.server);
-    const hook = await receiver();
-    hook.always(500);
-    const endpoint = await endpointFor(shop.owner, hook.url, ['order.created']);
-    await place(shop.staff, takeaway(shop)).expect(201);
-    await place(shop.staff, takeaway(shop)).expect(201);
-    const disabled = await eventually(async () => {
-      const res = await shop.owner.get(`/api/v1/webhooks/${endpoint.id}`).expect(200);
-      return res.body.isEnabled === false
-        ? (res.body as { disabledReason: string; consecutiveFailures: number })
-        : undefined;
-    }, 300);
-    expect(disabled).toMatchObject({ disabledReason: '2 deliveries in a row failed', consecutiveFailures: 2 });
-    // Two deliveries, three attempts each.
-    expect(hook.received).toHaveLength(6);
-
-    const sysadmin = await BrowserSession.login(stack.api.server, SYSADMIN.email, SYSADMIN.password);
-    const audit = (
-      await sysadmin
-        .get(`/api/v1/sysadmin/audit-log?restaurantId=${shop.cafe.restaurant.id}&action=webhook.disabled`)
-        .expect(200)
-    ).body.items as { targetId: string; actorRole: string; after: unknown }[];
-    expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ targetId: endpoint.id, actorRole: 'system' });
-
-    // A redelivery needs the endpoint enabled first.
-    const [entry] = await log(shop.owner, endpoint.id);
-    const refused = await shop.owner.post(`/api/v1/webhooks/${endpoint.id}/deliveries/${entry.deliveryId}/redeliver`);
-    expect([refused.status, refused.body.code]).toEqual([409, 'CONFLICT']);
-
-    // Events while disabled are not sent (once relayed, they have no delivery); a later order after re-enabling is.
-    await place(shop.staff, takeaway(shop)).expect(201);
-    const outbox = stack.api.app.get(DataSource).getRepository(OutboxEventEntity);
-    await eventually(async () =>
-      (await outbox.countBy({ restaurantId: shop.cafe.restaurant.id, relayedAt: IsNull() })) === 0 ? true : undefined,
-    );
-    hook.always(null);
-    await shop.owner.patch(`/api/v1/webhooks/${endpoint.id}`, { isEnabled: true }).expect(200);
-    const after = (await place(shop.staff, takeaway(shop)).expect(201)).body as { id: string };
-    await receivedAtLeast(hook, 7);
-    expect((bodyOf(hook, 6).data.order as { id: string }).id).toBe(after.id);
-    expect((await shop.owner.get(`/api/v1/webhooks/${endpoint.id}`).expect(200)).body).toMatchObject({
-      isEnabled: true,
-      disabledReason: null,
-      consecutiveFailures: 0,
-    });
-  });
-
   it('never sends an event whose transaction rolled back: its outbox row never existed', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(suite.app(), suite.server());
     const hook = await receiver();
     await endpointFor(shop.owner, hook.url, ['order.created']);
-    const events = stack.api.app.get(IntegrationEvents);
+    const events = suite.app().get(IntegrationEvents);
     const marker = `rolled-back-${Date.now()}`;
     // The port the features call, in a transaction that fails after the event was written.
     await expect(
-      stack.api.app.get(TransactionRunner).run(async (manager) => {
-        const tx = withManager(trustedTenantScope(shop.cafe.restaurant.id), manager);
-        await events.record(tx, { type: 'order.created', data: { order: { id: marker } } });
-        throw new Error('forced rollback');
-      }),
+      suite
+        .app()
+        .get(TransactionRunner)
+        .run(async (manager) => {
+          const tx = withManager(trustedTenantScope(shop.cafe.restaurant.id), manager);
+          await events.record(tx, { type: 'order.created', data: { order: { id: marker } } });
+          throw new Error('forced rollback');
+        }),
     ).rejects.toThrow('forced rollback');
-    const outbox = stack.api.app.get(DataSource).getRepository(OutboxEventEntity);
+    const outbox = suite.app().get(DataSource).getRepository(OutboxEventEntity);
     expect(await outbox.countBy({ restaurantId: shop.cafe.restaurant.id })).toBe(0);
 
     // A committed event after it goes out; the rolled-back one never does.
@@ -404,7 +239,7 @@ describe('webhooks: endpoints, signed deliveries, retries, outbox', () => {
   });
 
   it('refuses an invalid URL or event list with 422', async () => {
-    const shop = await seedShop(stack.api.app, stack.api.server);
+    const shop = await seedShop(suite.app(), suite.server());
     for (const body of [
       { url: 'ftp://example.com/hooks', events: ['order.created'] },
       { url: 'not a url', events: ['order.created'] },
