@@ -6,6 +6,7 @@
 // neighbours' load; CPU time per request barely does, and bare/API CPU per
 // request approximates the throughput ratio on a pinned core.
 // orders-list needs MariaDB + Redis (DATABASE_URL, REDIS_URL), as its benchmark does.
+// BENCH_API_MAIN names another build's main.js (e.g. a checkout of main) to compare builds.
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -115,7 +116,7 @@ if (target === 'orders-list' && !process.env.DATABASE_URL) {
   console.error('orders-list needs MariaDB: eval "$(bash scripts/services.sh up)" first');
   process.exit(2);
 }
-const api = await startApi({ JWT_SECRET });
+const api = await startApi({ JWT_SECRET }, process.env.BENCH_API_MAIN ? { main: process.env.BENCH_API_MAIN } : {});
 let bare;
 try {
   const targets = await (target === 'public-menu' ? menuTargets(api) : ordersTargets(api));
