@@ -1,8 +1,15 @@
-import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import { FASTIFY_ONLY_ROUTES } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
-import { buildPinoParams } from './pino-options';
+import { buildPinoParams, requestLogLevel } from './pino-options';
+import { requestLogMiddleware } from './request-log';
 
+/**
+ * nestjs-pino provides the loggers (Nest's Logger, PinoLogger) on one root pino
+ * logger; the per-request log is this module's own middleware (see
+ * requestLogMiddleware), not pino-http's, which made child loggers per request.
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -12,4 +19,11 @@ import { buildPinoParams } from './pino-options';
   ],
   exports: [LoggerModule],
 })
-export class LoggingModule {}
+export class LoggingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(requestLogMiddleware(() => PinoLogger.root, requestLogLevel))
+      .exclude(...FASTIFY_ONLY_ROUTES)
+      .forRoutes('{*path}');
+  }
+}

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { stdSerializers } from 'pino';
-import { databaseErrorForLog, FASTIFY_ONLY_ROUTES, isDatabaseError, withoutSqlLiterals } from '@coffee/common';
+import { stdSerializers, type Level } from 'pino';
+import { databaseErrorForLog, isDatabaseError, withoutSqlLiterals } from '@coffee/common';
 import type { AppConfig } from '@coffee/config';
+import { requestLogMixin } from './request-log';
 
 /** Paths never written to a log: credentials, cookies, secrets. */
 export const REDACTED_PATHS = [
@@ -45,31 +46,29 @@ export function serializeError(error: unknown): unknown {
 /** Probes and scrapes are frequent and boring: logged only when they fail. */
 const QUIET_PATHS = /^\/(health(\/live|\/ready)?|metrics)(\?|$)/;
 
-/** Extra fields for every request log line (tenant and user ids, once auth fills them). */
-export type RequestLogProps = () => Record<string, unknown>;
+/** The level of a request's log line: failures raised, probes and scrapes quiet. */
+export function requestLogLevel(req: IncomingMessage, res: ServerResponse, error?: Error): Level {
+  if (error || res.statusCode >= 500) return 'error';
+  if (res.statusCode >= 400) return 'warn';
+  return QUIET_PATHS.test(req.url ?? '') ? 'debug' : 'info';
+}
 
 /**
  * The one pino options factory for both apps: JSON to stdout, pretty only in
- * development, request id on every line, secrets redacted.
+ * development, secrets redacted, and on every line logged while serving a
+ * request its `req` and caller (requestLogMixin). nestjs-pino's own request
+ * middleware is not mounted (`forRoutes: []`): LoggingModule mounts
+ * requestLogMiddleware, which logs each request once without a child logger.
  */
-export function buildPinoParams(app: AppConfig, requestProps?: RequestLogProps): Params {
+export function buildPinoParams(app: AppConfig): Params {
   return {
-    // Fields assigned during the request (restaurant, user) also reach its "request completed" line.
-    assignResponse: true,
-    exclude: FASTIFY_ONLY_ROUTES,
+    forRoutes: [],
     pinoHttp: {
       level: app.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       transport: app.prettyLogs ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-      // Fastify has already chosen the id (kept from X-Request-Id or generated).
-      genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
-      customAttributeKeys: { reqId: 'requestId' },
-      customProps: () => requestProps?.() ?? {},
-      customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
-        if (error || res.statusCode >= 500) return 'error';
-        if (res.statusCode >= 400) return 'warn';
-        return QUIET_PATHS.test(req.url ?? '') ? 'debug' : 'info';
-      },
+      mixin: requestLogMixin,
+      customLogLevel: requestLogLevel,
       serializers: {
         req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,

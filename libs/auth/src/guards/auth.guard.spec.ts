@@ -1,6 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { PinoLogger } from 'nestjs-pino';
 import { ACCESS_METADATA, AppError, FixedClock, WRITABLE_WHEN_INACTIVE, type AccessRule } from '@coffee/common';
 import { appConfigFrom, authConfigFrom, redisConfigFrom, validateEnvironment } from '@coffee/config';
 import { MetricsService } from '@coffee/metrics';
@@ -98,7 +97,6 @@ function setup(rule: AccessRule | undefined, options: SetupOptions = {}) {
     failures,
     context as unknown as RequestContext,
     appConfigFrom(env),
-    { assign: jest.fn() } as unknown as PinoLogger,
     new FixedClock(NOW),
   );
   const run = async (request: Partial<FakeRequest>): Promise<string | Principal> => {

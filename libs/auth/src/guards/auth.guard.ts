@@ -2,9 +2,9 @@ import '@fastify/cookie';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
 import { ACCESS_METADATA, AppError, Clock, WRITABLE_WHEN_INACTIVE, type AccessRule } from '@coffee/common';
 import { appConfig, type AppConfig } from '@coffee/config';
+import { assignRequestLogFields } from '@coffee/logging';
 import { tagRequest } from '@coffee/observability';
 import { RequestContext, writesAllowed, type Principal, type TenantStanding } from '@coffee/tenancy';
 import { CSRF_COOKIE, CSRF_HEADER } from '../auth.constants';
@@ -36,7 +36,6 @@ export class AuthGuard implements CanActivate {
     private readonly failures: AuthFailureLimit,
     private readonly context: RequestContext,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
-    private readonly logger: PinoLogger,
     private readonly clock: Clock,
   ) {}
 
@@ -127,15 +126,11 @@ export class AuthGuard implements CanActivate {
   /** Every later log line of this request names the restaurant and the caller; so do its error events and trace span. */
   private tagCaller(principal: Principal): void {
     tagRequest({ restaurantId: principal.restaurantId, userId: principal.userId, apiKeyId: principal.apiKeyId });
-    try {
-      this.logger.assign({
-        restaurantId: principal.restaurantId,
-        userId: principal.userId,
-        apiKeyId: principal.apiKeyId,
-      });
-    } catch {
-      // Outside an HTTP request (no logging context): nothing to tag.
-    }
+    assignRequestLogFields({
+      restaurantId: principal.restaurantId,
+      userId: principal.userId,
+      apiKeyId: principal.apiKeyId,
+    });
   }
 
   /** Sign-in and refresh from a browser must come from the SPA's origin (or this API's own). */
