@@ -111,6 +111,8 @@ function localEnvironment(workload: Workload, sqlitePath: string): Record<string
     JWT_SECRET: undefined,
     SYSADMIN_EMAIL: undefined,
     SYSADMIN_PASSWORD: undefined,
+    // The test environment's own value (webhooks to 127.0.0.1) is refused in production, as the pods run.
+    WEBHOOK_ALLOW_PRIVATE: 'false',
   };
   if (!FULL_MODE) {
     env.REDIS_URL_FILE = undefined;
